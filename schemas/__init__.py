@@ -1,0 +1,39 @@
+"""What an event is on the wire (``Event``) and what is stored (``EventRow``)."""
+
+from schemas.events import (
+    EVENT_TYPES,
+    MAX_EVENTS_PER_BATCH,
+    App,
+    AppStart,
+    Envelope,
+    ErrorEvent,
+    ErrorInfo,
+    Event,
+    ModuleView,
+    Os,
+    Pii,
+    UsageCounts,
+)
+from schemas.rows import EventRow, ScrubCountRow, clickhouse_columns
+from schemas.validation import EventRejected, decode_envelope, decode_event
+
+__all__ = [
+    "EVENT_TYPES",
+    "MAX_EVENTS_PER_BATCH",
+    "App",
+    "AppStart",
+    "Envelope",
+    "ErrorEvent",
+    "ErrorInfo",
+    "Event",
+    "EventRejected",
+    "EventRow",
+    "ModuleView",
+    "Os",
+    "Pii",
+    "ScrubCountRow",
+    "UsageCounts",
+    "clickhouse_columns",
+    "decode_envelope",
+    "decode_event",
+]

@@ -1,0 +1,93 @@
+"""Decode and validate events; every rejection reason is safe to send back.
+
+msgspec's messages sometimes quote what the client sent (an unknown key, a bad
+enum value). A reason goes into replies and logs, so it is rebuilt from the
+message with every quoted client value removed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import msgspec
+
+from schemas.events import EVENT_TYPES, Envelope, Event
+
+MAX_EVENT_AGE = dt.timedelta(days=180)
+MAX_CLOCK_SKEW = dt.timedelta(hours=24)
+
+
+class EventRejected(ValueError):
+    """An event (or envelope) failed validation; ``reason`` never contains client data."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+_event_decoder = msgspec.json.Decoder(Event)
+_envelope_decoder = msgspec.json.Decoder(Envelope)
+_PATH = re.compile(r" - at `(\$[^`]*)`$")
+_SAFE_PATH = re.compile(r"^\$(\.[a-z_]+|\[\d+\]|\[\.\.\.\])*$")
+def _schema_field_names() -> frozenset[str]:
+    names: set[str] = {"type", "events"}
+    pending = list(EVENT_TYPES)
+    while pending:
+        struct = pending.pop()
+        for field in msgspec.structs.fields(struct):
+            names.add(field.encode_name)
+            inner = getattr(field.type, "__origin__", None) or field.type
+            inner = getattr(inner, "__args__", (inner,))[0] if hasattr(field.type, "__metadata__") else inner
+            if isinstance(inner, type) and issubclass(inner, msgspec.Struct):
+                pending.append(inner)
+    return frozenset(names)
+
+
+_KNOWN_FIELDS = _schema_field_names()
+
+
+def safe_reason(error: Exception) -> str:
+    """A rejection reason built only from the schema, never from the payload."""
+    message = str(error)
+    path = ""
+    match = _PATH.search(message)
+    if match:
+        message = message[: match.start()]
+        candidate = match.group(1)
+        if _SAFE_PATH.match(candidate) and all(
+            part in _KNOWN_FIELDS for part in re.findall(r"\.([a-z_]+)", candidate)
+        ):
+            path = candidate
+    if message.startswith("Object contains unknown field"):
+        message = "unknown field"
+    elif message.startswith("Invalid enum value") or message.startswith("Invalid value"):
+        message = "value not allowed"
+    elif message.startswith("Expected `str` matching regex"):
+        message = "string has a disallowed format"
+    elif message.startswith("JSON is malformed"):
+        message = "malformed JSON"
+    # Anything still quoted could come from the client: drop it.
+    message = re.sub(r"'[^']*'", "'…'", message)
+    return f"{message} at {path}" if path else message
+
+
+def decode_envelope(body: bytes) -> list[msgspec.Raw]:
+    """The raw events of a request body; raises EventRejected if it is not the envelope."""
+    try:
+        return _envelope_decoder.decode(body).events
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        raise EventRejected(safe_reason(exc)) from None
+
+
+def decode_event(raw: bytes, now: dt.datetime) -> Event:
+    """One validated event; raises EventRejected with a safe reason."""
+    try:
+        event = _event_decoder.decode(raw)
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        raise EventRejected(safe_reason(exc)) from None
+    if event.ts > now + MAX_CLOCK_SKEW:
+        raise EventRejected("ts is more than 24 hours in the future at $.ts")
+    if event.ts < now - MAX_EVENT_AGE:
+        raise EventRejected("ts is more than 180 days old at $.ts")
+    return event

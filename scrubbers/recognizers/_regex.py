@@ -1,0 +1,48 @@
+"""A Presidio recognizer built from plain regular expressions.
+
+Presidio's ``PatternRecognizer`` reports the whole match. Our rules often need
+context inside the pattern ("till no 123456") while only the value is sensitive,
+so a pattern may name a ``value`` group and only that group is reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+
+class RegexRecognizer(EntityRecognizer):
+    """Reports each match (or its ``value`` group) of ``patterns`` as ``entity``."""
+
+    def __init__(
+        self,
+        entity: str,
+        patterns: Iterable[str | re.Pattern[str]],
+        score: float,
+        validate: Callable[[str], bool] | None = None,
+        flags: int = 0,
+        name: str | None = None,
+    ):
+        self._patterns = [p if isinstance(p, re.Pattern) else re.compile(p, flags) for p in patterns]
+        self._score = score
+        self._validate = validate
+        super().__init__(supported_entities=[entity], name=name or type(self).__name__)
+
+    def load(self) -> None:  # patterns are compiled in __init__
+        pass
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        entity = self.supported_entities[0]
+        results = []
+        for pattern in self._patterns:
+            has_value_group = "value" in pattern.groupindex
+            for match in pattern.finditer(text):
+                start, end = match.span("value") if has_value_group else match.span()
+                if start < 0 or start == end:
+                    continue
+                if self._validate and not self._validate(text[start:end]):
+                    continue
+                results.append(RecognizerResult(entity, start, end, self._score))
+        return results
