@@ -138,8 +138,8 @@ class TextScrubber:
                 continue
             try:
                 out.append(self._analyze_one(text, self._ner_cache.get(mask)))
-            except Exception:  # noqa: BLE001 - any failure must drop the text, not store it
-                log.exception("text analysis failed; the field is dropped")
+            except Exception as exc:  # noqa: BLE001 - any failure must drop the text, not store it
+                log.error("text analysis failed; the field is dropped", extra={"error": type(exc).__name__})
                 out.append(None)
         return out
 
@@ -152,8 +152,8 @@ class TextScrubber:
             return
         try:
             docs = list(self._nlp.pipe(missing, batch_size=64))
-        except Exception:  # noqa: BLE001 - retry one by one so one bad text drops alone
-            log.exception("batched NER failed; retrying texts one by one")
+        except Exception as exc:  # noqa: BLE001 - retry one by one so one bad text drops alone
+            log.error("batched NER failed; retrying texts one by one", extra={"error": type(exc).__name__})
             docs = []
             for mask in missing:
                 try:

@@ -1,0 +1,135 @@
+"""Command line: ``python -m collector serve|query``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from pathlib import Path
+
+import orjson
+
+from collector.config import Config, demo_keys_path, load_config
+from collector.logs import configure_logging
+
+log = logging.getLogger("collector")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m collector")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in (("serve", "run the collector"), ("query", "run read-only SQL against the stored rows")):
+        sub = commands.add_parser(name, help=help_text)
+        sub.add_argument("--config", type=Path, help="TOML config file (default: a demo tenant)")
+        sub.add_argument("--data-dir", type=Path, default=Path("data"), help="spool, keys and embedded ClickHouse")
+        sub.add_argument("--host", default="127.0.0.1")
+        sub.add_argument("--port", type=int, default=8080)
+        if name == "query":
+            sub.add_argument("sql")
+            sub.add_argument("--key", help="admin key (default: the demo tenant's, or the config's first)")
+    return parser
+
+
+async def serve(config: Config) -> None:
+    from aiohttp import web
+
+    from collector.app import create_app
+
+    runner = web.AppRunner(
+        create_app(config), access_log=None, auto_decompress=False, handle_signals=False, shutdown_timeout=10
+    )
+    await runner.setup()  # loads the scrubber, opens ClickHouse, replays the spool
+    site = web.TCPSite(runner, config.host, config.port)
+    await site.start()
+    _announce(config)
+
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    signals_seen = 0
+
+    def on_signal() -> None:
+        nonlocal signals_seen
+        signals_seen += 1
+        if signals_seen == 1:
+            log.info("stopping: no new requests, flushing accepted events")
+            stop.set()
+        else:
+            log.warning("second signal: exiting now; unsent events stay in the spool")
+            logging.shutdown()
+            import os
+
+            os._exit(0)
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, on_signal)
+    await stop.wait()
+    await runner.cleanup()
+
+
+def _announce(config: Config) -> None:
+    lines = [f"collector listening on http://{config.host}:{config.port}", f"clickhouse: {config.clickhouse_url}"]
+    keys_file = demo_keys_path(config.data_dir)
+    if config.config_file is None and keys_file.exists():
+        keys = orjson.loads(keys_file.read_bytes())
+        lines.append(f"demo tenant ingest key: {keys['ingest_key']}")
+        lines.append(f"demo tenant admin key:  {keys['admin_key']} (server side only)")
+    print("\n".join(lines), flush=True)
+
+
+def query(config: Config, sql: str, key: str | None) -> int:
+    """Ask the running collector; open the data directory directly when none runs."""
+    import urllib.error
+    import urllib.request
+
+    key = key or _default_admin_key(config)
+    request = urllib.request.Request(
+        f"http://{config.host}:{config.port}/v1/admin/query",
+        data=orjson.dumps({"sql": sql}),
+        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            result = orjson.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        print(exc.read().decode(errors="replace"), file=sys.stderr)
+        return 1
+    except (urllib.error.URLError, ConnectionError):
+        result = _query_directly(config, sql)
+    print(orjson.dumps(result["columns"]).decode())
+    for row in result["rows"]:
+        print(orjson.dumps(row, default=str).decode())
+    return 0
+
+
+def _default_admin_key(config: Config) -> str:
+    for tenant in config.tenants.values():
+        if tenant.admin_keys:
+            return tenant.admin_keys[0]
+    raise SystemExit("no admin key: pass --key")
+
+
+def _query_directly(config: Config, sql: str) -> dict:
+    from sink import open_client
+
+    client, _ = open_client(config.clickhouse_url)
+    try:
+        result = client.query(sql, settings={"readonly": 1})
+        return {"columns": list(result.column_names), "rows": [list(r) for r in result.result_rows]}
+    finally:
+        client.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    config = load_config(args.config, args.data_dir, args.host, args.port)
+    if args.command == "serve":
+        configure_logging()
+        asyncio.run(serve(config))
+        return 0
+    return query(config, args.sql, args.key)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

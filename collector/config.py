@@ -1,0 +1,158 @@
+"""The collector's configuration: one typed object, read once at start and passed in.
+
+The TOML file (``--config``) holds the ClickHouse URL, the spool limits and one
+table per tenant. Without a file, a ``demo`` tenant is made with keys generated
+once and kept under the data directory, so ``make run`` works out of the box.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+import msgspec
+import orjson
+
+from scrubbers import TenantPolicy
+
+_TENANT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+MIN_KEY_CHARS = 20
+
+
+class ClickHouseConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    url: str | None = None  # chdb:///abs/path or http(s)://user:pass@host:8123/database
+    cluster: str | None = None
+
+
+class SpoolConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    max_bytes: int = 256 * 1024 * 1024
+    segment_max_bytes: int = 8 * 1024 * 1024
+    flush_interval_s: float = 1.0
+    shutdown_timeout_s: float = 30.0
+
+
+class TenantConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    ingest_keys: list[str]
+    admin_keys: list[str] = []
+    apps: list[str] = []
+    modules: list[str] = []
+    count_keys: list[str] = []
+    deny_terms: list[str] = []
+    allow_terms: list[str] = []
+    disabled_entities: list[str] = []
+
+    def policy(self) -> TenantPolicy:
+        return TenantPolicy(
+            apps=frozenset(self.apps),
+            modules=frozenset(self.modules),
+            count_keys=frozenset(self.count_keys),
+            deny_terms=tuple(self.deny_terms),
+            allow_terms=tuple(self.allow_terms),
+            disabled_entities=frozenset(self.disabled_entities),
+        )
+
+
+class FileConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """What the TOML file may contain."""
+
+    clickhouse: ClickHouseConfig = msgspec.field(default_factory=ClickHouseConfig)
+    spool: SpoolConfig = msgspec.field(default_factory=SpoolConfig)
+    tenants: dict[str, TenantConfig] = {}
+    id_hash_secret_file: str | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    data_dir: Path
+    host: str
+    port: int
+    clickhouse_url: str
+    clickhouse_cluster: str | None
+    tenants: dict[str, TenantConfig]
+    id_hash_secret: bytes
+    spool: SpoolConfig
+    config_file: Path | None = None
+    # Test-only fault hook handed to the sink (see sink.SinkSettings.fault).
+    sink_fault: object | None = None
+
+    @property
+    def spool_dir(self) -> Path:
+        return self.data_dir / "spool"
+
+
+DEMO_APPS = ["omnix-pos", "inventory-web", "support-chat", "time-tracker"]
+DEMO_MODULES = ["sales", "pharmacy", "hr", "banking", "inventory", "reports", "settings", "chat", "timesheets"]
+DEMO_COUNT_KEYS = ["branches", "users", "products", "sales_count", "employees", "open_tickets"]
+
+
+def load_config(
+    config_file: Path | None, data_dir: Path, host: str = "127.0.0.1", port: int = 8080
+) -> Config:
+    data_dir = data_dir.resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if config_file is not None:
+        file_config = msgspec.toml.decode(config_file.read_bytes(), type=FileConfig)
+    else:
+        file_config = FileConfig(tenants={"demo": _demo_tenant(data_dir)})
+    _validate_tenants(file_config.tenants)
+    secret_path = Path(file_config.id_hash_secret_file) if file_config.id_hash_secret_file else data_dir / "id_hash.key"
+    url = file_config.clickhouse.url or f"chdb://{data_dir / 'clickhouse'}"
+    return Config(
+        data_dir=data_dir,
+        host=host,
+        port=port,
+        clickhouse_url=url,
+        clickhouse_cluster=file_config.clickhouse.cluster,
+        tenants=file_config.tenants,
+        id_hash_secret=_read_or_create_secret(secret_path),
+        spool=file_config.spool,
+        config_file=config_file,
+    )
+
+
+def demo_keys_path(data_dir: Path) -> Path:
+    return data_dir / "demo_keys.json"
+
+
+def _demo_tenant(data_dir: Path) -> TenantConfig:
+    path = demo_keys_path(data_dir)
+    if not path.exists():
+        keys = {"ingest_key": "ik_" + secrets.token_urlsafe(24), "admin_key": "ak_" + secrets.token_urlsafe(24)}
+        _write_private(path, orjson.dumps(keys, option=orjson.OPT_INDENT_2))
+    keys = orjson.loads(path.read_bytes())
+    return TenantConfig(
+        ingest_keys=[keys["ingest_key"]],
+        admin_keys=[keys["admin_key"]],
+        apps=DEMO_APPS,
+        modules=DEMO_MODULES,
+        count_keys=DEMO_COUNT_KEYS,
+    )
+
+
+def _validate_tenants(tenants: dict[str, TenantConfig]) -> None:
+    seen: set[str] = set()
+    for tenant_id, tenant in tenants.items():
+        if not _TENANT_ID.match(tenant_id):
+            raise ValueError("tenant ids must match [a-z0-9][a-z0-9_-]{0,63}")
+        for key in (*tenant.ingest_keys, *tenant.admin_keys):
+            if len(key) < MIN_KEY_CHARS:
+                raise ValueError(f"tenant {tenant_id}: every key needs at least {MIN_KEY_CHARS} characters")
+            if key in seen:
+                raise ValueError(f"tenant {tenant_id}: a key is used twice")
+            seen.add(key)
+
+
+def _read_or_create_secret(path: Path) -> bytes:
+    if not path.exists():
+        _write_private(path, secrets.token_bytes(32).hex().encode())
+    return bytes.fromhex(path.read_text().strip())
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)

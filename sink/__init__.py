@@ -1,0 +1,18 @@
+"""Where rows go: a durable spool, then ClickHouse (embedded chDB or a server)."""
+
+from sink.clickhouse import open_client
+from sink.ddl import RETENTION_DAYS, TABLES, create_statements
+from sink.sink import Sink, SinkSettings, SinkStats, SpoolBatch
+from sink.spool import SpoolFull
+
+__all__ = [
+    "RETENTION_DAYS",
+    "TABLES",
+    "Sink",
+    "SinkSettings",
+    "SinkStats",
+    "SpoolBatch",
+    "SpoolFull",
+    "create_statements",
+    "open_client",
+]

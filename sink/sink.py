@@ -1,0 +1,228 @@
+"""Batches scrubbed rows through the spool into ClickHouse.
+
+A batch is a spool segment: sealed by rows, bytes or age (at most one second
+while events arrive), inserted table by table with an insert deduplication
+token derived from the segment's name, and deleted only once ClickHouse has
+confirmed. A replay after a crash reuses the token, so ClickHouse drops the
+second copy instead of storing it twice.
+
+clickhouse-connect's chDB client is synchronous and chDB allows one engine per
+process, so every ClickHouse call runs on one dedicated thread, off the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import re
+import shutil
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import msgspec
+from clickhouse_connect.driver.client import Client
+from clickhouse_connect.driver.exceptions import DatabaseError, DataError, ProgrammingError
+
+from schemas import EventRow, ScrubCountRow
+from sink.ddl import TABLE_BY_ROW_TYPE, TABLES, create_statements
+from sink.spool import Segment, Spool, SpoolFull, read_segment
+
+log = logging.getLogger(__name__)
+
+
+class SpoolBatch(msgspec.Struct, array_like=True):
+    """One acknowledged request's rows, as written to the spool."""
+
+    events: list[EventRow]
+    report: list[ScrubCountRow]
+
+
+@dataclass(frozen=True)
+class SinkSettings:
+    spool_dir: Path
+    spool_max_bytes: int = 256 * 1024 * 1024
+    segment_max_bytes: int = 8 * 1024 * 1024
+    segment_max_age_s: float = 1.0
+    retry_base_s: float = 0.2
+    retry_cap_s: float = 30.0
+    # Test-only fault hook: called before each insert; raising makes the insert fail.
+    fault: Callable[[str], None] | None = None
+
+
+# ClickHouse error codes that retrying cannot fix: the batch does not fit the table.
+_PERMANENT_CODES = frozenset({16, 27, 36, 41, 44, 47, 53, 60, 62, 69, 70, 72, 81, 117, 349, 403})
+_CODE = re.compile(r"Code: (\d+)")
+
+
+def _is_permanent(exc: BaseException) -> bool:
+    if isinstance(exc, (ProgrammingError, DataError, msgspec.DecodeError, msgspec.ValidationError)):
+        return True
+    if isinstance(exc, DatabaseError):
+        match = _CODE.search(str(exc))
+        return bool(match) and int(match.group(1)) in _PERMANENT_CODES
+    return False
+
+
+@dataclass
+class SinkStats:
+    rows_inserted: int = 0
+    segments_inserted: int = 0
+    insert_errors: int = 0
+    segments_quarantined: int = 0
+    last_insert_seconds: float = 0.0
+
+
+class Sink:
+    """Owns the ClickHouse client and the spool; ``submit`` returns once rows are durable."""
+
+    def __init__(self, open_client: Callable[[], tuple[Client, str]], settings: SinkSettings):
+        self._open_client = open_client
+        self._settings = settings
+        self._db_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clickhouse")
+        self._client: Client | None = None
+        self.database = ""
+        self._sealed: asyncio.Queue[Segment] = asyncio.Queue()
+        self._spool = Spool(
+            settings.spool_dir,
+            max_bytes=settings.spool_max_bytes,
+            segment_max_bytes=settings.segment_max_bytes,
+            segment_max_age_s=settings.segment_max_age_s,
+            on_sealed=self._sealed.put_nowait,
+        )
+        self._quarantine = settings.spool_dir / "quarantine"
+        self._drainer: asyncio.Task | None = None
+        self._encoder = msgspec.msgpack.Encoder()
+        self._decoder = msgspec.msgpack.Decoder(SpoolBatch)
+        self.stats = SinkStats()
+        self.clickhouse_healthy = True
+
+    @property
+    def spool(self) -> Spool:
+        return self._spool
+
+    async def start(self) -> None:
+        """Open ClickHouse, create tables, replay what an earlier run left in the spool."""
+        self._client, self.database = await self._on_db_thread(self._open_client)
+        for statement in create_statements(self.database):
+            await self._on_db_thread(self._client.command, statement)
+        recovered = self._spool.recover()
+        for segment in recovered:
+            self._sealed.put_nowait(segment)
+        self._spool.start()
+        self._drainer = asyncio.get_running_loop().create_task(self._drain(), name="sink-drain")
+        if recovered:
+            log.info("replaying spool segments left by an earlier run", extra={"segments": len(recovered)})
+            await self._sealed.join()
+
+    async def submit(self, events: list[EventRow], report: list[ScrubCountRow]) -> None:
+        """Make the rows durable; raises SpoolFull when the collector must push back."""
+        await self._spool.append(self._encoder.encode(SpoolBatch(events, report)))
+
+    def has_room_for(self, size: int) -> bool:
+        return self._spool.has_room_for(size)
+
+    async def query(self, sql: str, settings: dict[str, Any]) -> tuple[list[str], list[tuple]]:
+        assert self._client is not None
+        result = await self._on_db_thread(self._client.query, sql, settings=settings)
+        return list(result.column_names), list(result.result_rows)
+
+    async def command(self, sql: str, settings: dict[str, Any] | None = None) -> Any:
+        assert self._client is not None
+        return await self._on_db_thread(self._client.command, sql, settings=settings)
+
+    async def close(self, timeout_s: float = 30.0) -> None:
+        """Seal the spool and insert everything; what does not fit in the timeout stays spooled."""
+        await self._spool.close()
+        try:
+            await asyncio.wait_for(self._sealed.join(), timeout_s)
+        except TimeoutError:
+            log.warning("shutdown timed out; unsent segments stay in the spool for the next start")
+        if self._drainer:
+            self._drainer.cancel()
+            try:
+                await self._drainer
+            except asyncio.CancelledError:
+                pass
+        if self._client is not None:
+            await self._on_db_thread(self._client.close)
+        self._db_thread.shutdown(wait=True)
+
+    async def _on_db_thread(self, fn: Callable, *args, **kwargs) -> Any:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._db_thread, lambda: fn(*args, **kwargs))
+
+    async def _drain(self) -> None:
+        while True:
+            segment = await self._sealed.get()
+            try:
+                await self._store(segment)
+            finally:
+                self._sealed.task_done()
+
+    async def _store(self, segment: Segment) -> None:
+        attempt = 0
+        while True:
+            try:
+                started = time.perf_counter()
+                rows = await self._on_db_thread(self._insert_segment, segment)
+                self.stats.last_insert_seconds = time.perf_counter() - started
+                self.stats.rows_inserted += rows
+                self.stats.segments_inserted += 1
+                self.clickhouse_healthy = True
+                self._spool.release(segment)
+                return
+            except Exception as exc:  # noqa: BLE001 - every failure is either retried or quarantined
+                self.stats.insert_errors += 1
+                if _is_permanent(exc):
+                    self._quarantine_segment(segment, exc)
+                    return
+                self.clickhouse_healthy = False
+                delay = random.uniform(0, min(self._settings.retry_cap_s, self._settings.retry_base_s * 2**attempt))
+                attempt += 1
+                log.warning(
+                    "insert failed; retrying",
+                    extra={"segment": segment.name, "attempt": attempt, "error": type(exc).__name__, "retry_in_s": round(delay, 3)},
+                )
+                await asyncio.sleep(delay)
+
+    def _insert_segment(self, segment: Segment) -> int:
+        """Runs on the ClickHouse thread. Returns how many event rows were stored."""
+        assert self._client is not None
+        payloads, _ = read_segment(segment.path)
+        by_table: dict[type, list[tuple]] = defaultdict(list)
+        for payload in payloads:
+            batch = self._decoder.decode(payload)
+            by_table[EventRow].extend(msgspec.structs.astuple(r) for r in batch.events)
+            by_table[ScrubCountRow].extend(msgspec.structs.astuple(r) for r in batch.report)
+        for table in TABLES:
+            rows = by_table.get(table.row_type)
+            if not rows:
+                continue
+            if self._settings.fault:
+                self._settings.fault(table.name)
+            self._client.insert(
+                f"{self.database}.{table.name}",
+                rows,
+                column_names=table.columns,
+                settings={"insert_deduplication_token": f"{segment.name}:{table.name}"},
+            )
+        return len(by_table.get(EventRow, ()))
+
+    def _quarantine_segment(self, segment: Segment, exc: BaseException) -> None:
+        self.stats.segments_quarantined += 1
+        self._quarantine.mkdir(parents=True, exist_ok=True)
+        shutil.move(segment.path, self._quarantine / segment.path.name)
+        self._spool.release(segment)
+        log.error(
+            "segment quarantined: ClickHouse rejected it permanently",
+            extra={"segment": segment.name, "error": type(exc).__name__},
+        )
+
+
+__all__ = ["Sink", "SinkSettings", "SinkStats", "SpoolFull", "TABLE_BY_ROW_TYPE"]
