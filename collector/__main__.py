@@ -28,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--port", type=int, default=8080)
         if name == "query":
             sub.add_argument("sql")
-            sub.add_argument("--key", help="admin key (default: the demo tenant's, or the config's first)")
+            sub.add_argument("--key", help="operator key (default: the config's first, or the demo one)")
     return parser
 
 
@@ -75,6 +75,7 @@ def _announce(config: Config) -> None:
         keys = orjson.loads(keys_file.read_bytes())
         lines.append(f"demo tenant ingest key: {keys['ingest_key']}")
         lines.append(f"demo tenant admin key:  {keys['admin_key']} (server side only)")
+        lines.append(f"operator key:           {keys['operator_key']} (python -m collector query)")
     print("\n".join(lines), flush=True)
 
 
@@ -83,7 +84,7 @@ def query(config: Config, sql: str, key: str | None) -> int:
     import urllib.error
     import urllib.request
 
-    key = key or _default_admin_key(config)
+    key = key or _default_operator_key(config)
     request = urllib.request.Request(
         f"http://{config.host}:{config.port}/v1/admin/query",
         data=orjson.dumps({"sql": sql}),
@@ -103,11 +104,10 @@ def query(config: Config, sql: str, key: str | None) -> int:
     return 0
 
 
-def _default_admin_key(config: Config) -> str:
-    for tenant in config.tenants.values():
-        if tenant.admin_keys:
-            return tenant.admin_keys[0]
-    raise SystemExit("no admin key: pass --key")
+def _default_operator_key(config: Config) -> str:
+    if config.operator_keys:
+        return config.operator_keys[0]
+    raise SystemExit("no operator key in the config: pass --key")
 
 
 def _query_directly(config: Config, sql: str) -> dict:

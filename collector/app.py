@@ -66,7 +66,7 @@ def _principal(request: web.Request, *roles: Role) -> Principal:
     principal = request.app[KEYRING].authenticate(request.headers.get("Authorization"))
     if principal is None or principal.role not in roles:
         raise web.HTTPUnauthorized(
-            body=orjson.dumps({"error": "unknown or missing key"}),
+            text='{"error": "unknown or missing key"}',
             content_type="application/json",
             headers={"WWW-Authenticate": 'Bearer realm="telemetry"'},
         )
@@ -135,24 +135,21 @@ class _QueryRequest(msgspec.Struct, forbid_unknown_fields=True):
 
 
 async def admin_query(request: web.Request) -> web.Response:
-    """Read-only SQL for operators while chDB's data directory is held by this process.
+    """Read-only SQL for the deployment's operator while chDB holds the data directory.
 
-    The tenant's rows only: every table of ours gets an additional filter on the
-    tenant, and ``readonly=1`` forbids changing settings and table functions.
+    Operator keys only: ClickHouse has no sandbox that confines arbitrary SQL to
+    one tenant's rows (``additional_table_filters`` is bypassed by ``merge()``), so
+    tenants get the scoped export endpoint and Grafana row policies instead.
+    ``readonly=1`` forbids writes, setting changes and file access.
     """
-    principal = _principal(request, Role.ADMIN)
+    principal = _principal(request, Role.OPERATOR)
     try:
         sql = msgspec.json.decode(await request.read(), type=_QueryRequest).sql
     except (msgspec.DecodeError, msgspec.ValidationError):
         return _error(400, 'body must be {"sql": "..."}')
     sink = request.app[SINK]
-    filters = {}
-    for table in ("events", "scrub_report"):
-        for name in (table, f"{sink.database}.{table}"):
-            filters[name] = f"tenant = '{principal.tenant}'"
     settings = {
         "readonly": 1,
-        "additional_table_filters": filters,
         "max_result_rows": MAX_QUERY_ROWS,
         "result_overflow_mode": "break",
         "max_execution_time": 30,
@@ -176,7 +173,8 @@ async def _errors(request: web.Request, handler) -> web.StreamResponse:
     try:
         response = await handler(request)
     except web.HTTPException as exc:
-        response = exc
+        log.debug("request", extra={"route": request.match_info.route.name, "status": exc.status})
+        raise
     except Exception as exc:  # noqa: BLE001
         log.error("request failed", extra={"route": request.match_info.route.name, "error": type(exc).__name__})
         response = _error(500, "internal error")
@@ -190,7 +188,7 @@ async def _errors(request: web.Request, handler) -> web.StreamResponse:
 def create_app(config: Config) -> web.Application:
     app = web.Application(client_max_size=MAX_BODY_BYTES + 1, middlewares=[_errors])
     app[CONFIG] = config
-    app[KEYRING] = KeyRing(config.tenants)
+    app[KEYRING] = KeyRing(config.tenants, config.operator_keys)
     app[POLICIES] = {tenant_id: tenant.policy() for tenant_id, tenant in config.tenants.items()}
     app.cleanup_ctx.append(_resources)
     app.router.add_get("/healthz", healthz, name="healthz")

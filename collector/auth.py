@@ -16,7 +16,8 @@ from collector.config import TenantConfig
 
 class Role(enum.Enum):
     INGEST = "ingest"  # shipped inside apps: may only send events (and purge its own install)
-    ADMIN = "admin"  # server side: queries, exports, purges
+    ADMIN = "admin"  # a tenant's server side: exports, purges of its own rows
+    OPERATOR = "operator"  # the deployment's operator: read-only SQL over all tenants
 
 
 @dataclass(frozen=True)
@@ -30,9 +31,15 @@ def _digest(key: str) -> bytes:
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).digest()
 
 
+OPERATOR_TENANT = "*"
+
+
 class KeyRing:
-    def __init__(self, tenants: dict[str, TenantConfig]):
+    def __init__(self, tenants: dict[str, TenantConfig], operator_keys: list[str]):
         self._by_digest: dict[bytes, Principal] = {}
+        for key in operator_keys:
+            digest = _digest(key)
+            self._by_digest[digest] = Principal(OPERATOR_TENANT, Role.OPERATOR, digest.hex()[:12])
         for tenant_id, tenant in tenants.items():
             for role, keys in ((Role.INGEST, tenant.ingest_keys), (Role.ADMIN, tenant.admin_keys)):
                 for key in keys:

@@ -61,6 +61,8 @@ class FileConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     clickhouse: ClickHouseConfig = msgspec.field(default_factory=ClickHouseConfig)
     spool: SpoolConfig = msgspec.field(default_factory=SpoolConfig)
     tenants: dict[str, TenantConfig] = {}
+    # Deployment-wide, read-only SQL over every tenant's rows (``python -m collector query``).
+    operator_keys: list[str] = []
     id_hash_secret_file: str | None = None
 
 
@@ -72,6 +74,7 @@ class Config:
     clickhouse_url: str
     clickhouse_cluster: str | None
     tenants: dict[str, TenantConfig]
+    operator_keys: list[str]
     id_hash_secret: bytes
     spool: SpoolConfig
     config_file: Path | None = None
@@ -96,8 +99,9 @@ def load_config(
     if config_file is not None:
         file_config = msgspec.toml.decode(config_file.read_bytes(), type=FileConfig)
     else:
-        file_config = FileConfig(tenants={"demo": _demo_tenant(data_dir)})
-    _validate_tenants(file_config.tenants)
+        keys = _demo_keys(data_dir)
+        file_config = FileConfig(tenants={"demo": _demo_tenant(keys)}, operator_keys=[keys["operator_key"]])
+    _validate_keys(file_config)
     secret_path = Path(file_config.id_hash_secret_file) if file_config.id_hash_secret_file else data_dir / "id_hash.key"
     url = file_config.clickhouse.url or f"chdb://{data_dir / 'clickhouse'}"
     return Config(
@@ -107,6 +111,7 @@ def load_config(
         clickhouse_url=url,
         clickhouse_cluster=file_config.clickhouse.cluster,
         tenants=file_config.tenants,
+        operator_keys=file_config.operator_keys,
         id_hash_secret=_read_or_create_secret(secret_path),
         spool=file_config.spool,
         config_file=config_file,
@@ -117,12 +122,19 @@ def demo_keys_path(data_dir: Path) -> Path:
     return data_dir / "demo_keys.json"
 
 
-def _demo_tenant(data_dir: Path) -> TenantConfig:
+def _demo_keys(data_dir: Path) -> dict[str, str]:
     path = demo_keys_path(data_dir)
     if not path.exists():
-        keys = {"ingest_key": "ik_" + secrets.token_urlsafe(24), "admin_key": "ak_" + secrets.token_urlsafe(24)}
+        keys = {
+            "ingest_key": "ik_" + secrets.token_urlsafe(24),
+            "admin_key": "ak_" + secrets.token_urlsafe(24),
+            "operator_key": "ok_" + secrets.token_urlsafe(24),
+        }
         _write_private(path, orjson.dumps(keys, option=orjson.OPT_INDENT_2))
-    keys = orjson.loads(path.read_bytes())
+    return orjson.loads(path.read_bytes())
+
+
+def _demo_tenant(keys: dict[str, str]) -> TenantConfig:
     return TenantConfig(
         ingest_keys=[keys["ingest_key"]],
         admin_keys=[keys["admin_key"]],
@@ -132,16 +144,19 @@ def _demo_tenant(data_dir: Path) -> TenantConfig:
     )
 
 
-def _validate_tenants(tenants: dict[str, TenantConfig]) -> None:
-    seen: set[str] = set()
-    for tenant_id, tenant in tenants.items():
+def _validate_keys(file_config: FileConfig) -> None:
+    owners = [("operators", file_config.operator_keys)]
+    for tenant_id, tenant in file_config.tenants.items():
         if not _TENANT_ID.match(tenant_id):
             raise ValueError("tenant ids must match [a-z0-9][a-z0-9_-]{0,63}")
-        for key in (*tenant.ingest_keys, *tenant.admin_keys):
+        owners.append((f"tenant {tenant_id}", [*tenant.ingest_keys, *tenant.admin_keys]))
+    seen: set[str] = set()
+    for owner, keys in owners:
+        for key in keys:
             if len(key) < MIN_KEY_CHARS:
-                raise ValueError(f"tenant {tenant_id}: every key needs at least {MIN_KEY_CHARS} characters")
+                raise ValueError(f"{owner}: every key needs at least {MIN_KEY_CHARS} characters")
             if key in seen:
-                raise ValueError(f"tenant {tenant_id}: a key is used twice")
+                raise ValueError(f"{owner}: a key is used twice")
             seen.add(key)
 
 

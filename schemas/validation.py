@@ -78,6 +78,8 @@ def decode_envelope(body: bytes) -> list[msgspec.Raw]:
         return _envelope_decoder.decode(body).events
     except (msgspec.DecodeError, msgspec.ValidationError) as exc:
         raise EventRejected(safe_reason(exc)) from None
+    except RecursionError:
+        raise EventRejected("JSON nests too deeply") from None
 
 
 def decode_event(raw: bytes, now: dt.datetime) -> Event:
@@ -86,6 +88,8 @@ def decode_event(raw: bytes, now: dt.datetime) -> Event:
         event = _event_decoder.decode(raw)
     except (msgspec.DecodeError, msgspec.ValidationError) as exc:
         raise EventRejected(safe_reason(exc)) from None
+    except RecursionError:
+        raise EventRejected("JSON nests too deeply") from None
     if event.ts > now + MAX_CLOCK_SKEW:
         raise EventRejected("ts is more than 24 hours in the future at $.ts")
     if event.ts < now - MAX_EVENT_AGE:

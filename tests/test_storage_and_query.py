@@ -1,0 +1,71 @@
+"""What ClickHouse holds: table definitions, retention, and the read-only operator query."""
+
+from __future__ import annotations
+
+import orjson
+import pytest
+
+from tests.conftest import ACME_ADMIN, ACME_INGEST, GLOBEX_INGEST, OPERATOR, make_event
+
+
+@pytest.mark.parametrize("table", ["events", "scrub_report"])
+async def test_tables_carry_a_180_day_ttl_and_drop_whole_parts(collector, table):
+    ddl = await collector.sink.command(f"SHOW CREATE TABLE telemetry.{table}")
+    ddl = ddl if isinstance(ddl, str) else "".join(ddl)
+    assert "TTL" in ddl and "toIntervalDay(180)" in ddl
+    assert "ttl_only_drop_parts = 1" in ddl
+    assert "PARTITION BY" in ddl
+
+
+async def test_events_table_has_no_column_for_raw_ids_or_ip(collector):
+    columns = {name for name, in await collector.rows("SELECT name FROM system.columns WHERE database = 'telemetry' AND table = 'events'")}
+    assert {"event_id", "install_hash", "session_hash", "tenant"} <= columns
+    assert not columns & {"install_id", "session_id", "ip", "ip_address", "client_ip"}
+
+
+async def _admin_query(collector, sql: str, key: str = OPERATOR):
+    return await collector.session.post(
+        f"{collector.url}/v1/admin/query",
+        data=orjson.dumps({"sql": sql}),
+        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+    )
+
+
+async def test_operator_query_reads_rows_of_every_tenant(collector):
+    acme, globex = make_event(), make_event(app={"name": "inventory-web", "version": "1.0", "platform": "web"}, module="inventory")
+    assert (await collector.post({"events": [acme]}, key=ACME_INGEST)).status == 202
+    assert (await collector.post({"events": [globex]}, key=GLOBEX_INGEST)).status == 202
+    ids = f"'{acme['event_id']}', '{globex['event_id']}'"
+    await collector.wait_for_rows(f"SELECT count() FROM telemetry.events WHERE event_id IN ({ids})", 2)
+    response = await _admin_query(collector, f"SELECT tenant FROM telemetry.events WHERE event_id IN ({ids}) ORDER BY tenant")
+    assert response.status == 200
+    assert (await response.json())["rows"] == [["acme"], ["globex"]]
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "INSERT INTO telemetry.events (tenant) VALUES ('x')",
+        "ALTER TABLE telemetry.events DELETE WHERE 1",
+        "SELECT * FROM file('/etc/passwd', 'LineAsString')",
+        "SELECT 1 SETTINGS additional_table_filters = {'telemetry.events': '1'}",
+        "DROP TABLE telemetry.events",
+    ],
+    ids=["insert", "mutation", "table_function", "override_filter", "drop"],
+)
+async def test_admin_query_is_read_only(collector, sql):
+    response = await _admin_query(collector, sql)
+    assert response.status == 400
+    assert "passwd" not in await response.text()
+
+
+@pytest.mark.parametrize("key", [ACME_INGEST, ACME_ADMIN], ids=["ingest", "tenant_admin"])
+async def test_sql_query_needs_the_operator_key_since_sql_cannot_be_confined_to_a_tenant(collector, key):
+    response = await _admin_query(collector, "SELECT 1", key=key)
+    assert response.status == 401
+
+
+async def test_readyz_and_healthz_answer(collector):
+    assert (await collector.session.get(f"{collector.url}/healthz")).status == 200
+    ready = await collector.session.get(f"{collector.url}/readyz")
+    assert ready.status == 200
