@@ -17,10 +17,12 @@ from concurrent.futures import ThreadPoolExecutor
 import msgspec
 import orjson
 from aiohttp import web
+from clickhouse_connect.driver.exceptions import ProgrammingError
 
 from collector.auth import KeyRing, Principal, Role
 from collector.body import BadEncoding, BodyTooLarge, read_body
 from collector.config import Config
+from collector.pressure import MemoryGauge
 from schemas import MAX_EVENTS_PER_BATCH, EventRejected, decode_envelope, decode_event
 from scrubbers import EventScrubber, IdHasher, TenantPolicy, TextScrubber
 from sink import Sink, SinkSettings, SpoolFull, open_client
@@ -30,6 +32,7 @@ log = logging.getLogger("collector")
 MAX_BODY_BYTES = 1024 * 1024
 MAX_QUERY_ROWS = 10_000
 RETRY_AFTER_S = 5
+READY_SPOOL_FILL = 0.9  # past this share of the spool cap, stop sending us traffic
 
 CONFIG = web.AppKey("config", Config)
 KEYRING = web.AppKey("keyring", KeyRing)
@@ -37,6 +40,7 @@ POLICIES = web.AppKey("policies", dict)
 SINK = web.AppKey("sink", Sink)
 SCRUBBER = web.AppKey("scrubber", EventScrubber)
 SCRUB_POOL = web.AppKey("scrub_pool", ThreadPoolExecutor)
+MEMORY = web.AppKey("memory", MemoryGauge)
 
 
 class _Rejection(msgspec.Struct):
@@ -44,9 +48,10 @@ class _Rejection(msgspec.Struct):
     reason: str
 
 
-class _Accepted(msgspec.Struct):
-    accepted: int
+class _Accepted(msgspec.Struct, omit_defaults=True):
+    accepted: int  # stored, including events already stored by an earlier try
     rejected: list[_Rejection]
+    duplicates: int = 0  # of the accepted, how many an earlier try had already stored
 
 
 def _error(status: int, message: str, **headers: str) -> web.Response:
@@ -100,23 +105,48 @@ async def post_events(request: web.Request) -> web.Response:
             events.append(decode_event(raw, now))
         except EventRejected as exc:
             rejected.append(_Rejection(index, exc.reason))
-    if events:
-        sink = request.app[SINK]
-        if not sink.has_room_for(len(body)):
-            return _error(503, "collector is busy; retry later", **{"Retry-After": str(RETRY_AFTER_S)})
-        policy: TenantPolicy = request.app[POLICIES][principal.tenant]
-        batch = await asyncio.get_running_loop().run_in_executor(
-            request.app[SCRUB_POOL], request.app[SCRUBBER].scrub_batch, principal.tenant, policy, events, now
-        )
+    sink = request.app[SINK]
+    fresh = sink.idempotency.claim(principal.tenant, [e.event_id for e in events])
+    new_events = [e for e, is_new in zip(events, fresh) if is_new]
+    if new_events:
         try:
-            await sink.submit(batch.rows, batch.report)
-        except SpoolFull:
+            await _store(request, principal.tenant, new_events, now, len(body))
+        except _Busy:
+            sink.idempotency.release(principal.tenant, [e.event_id for e in new_events])
             return _error(503, "collector is busy; retry later", **{"Retry-After": str(RETRY_AFTER_S)})
+        except BaseException:
+            sink.idempotency.release(principal.tenant, [e.event_id for e in new_events])
+            raise
+    duplicates = len(events) - len(new_events)
     log.info(
         "batch",
-        extra={"tenant": principal.tenant, "key_id": principal.key_id, "accepted": len(events), "rejected": len(rejected)},
+        extra={
+            "tenant": principal.tenant,
+            "key_id": principal.key_id,
+            "accepted": len(events),
+            "duplicates": duplicates,
+            "rejected": len(rejected),
+        },
     )
-    return _json(202, _Accepted(len(events), rejected))
+    return _json(202, _Accepted(len(events), rejected, duplicates))
+
+
+class _Busy(Exception):
+    pass
+
+
+async def _store(request: web.Request, tenant: str, events: list, now: dt.datetime, body_size: int) -> None:
+    sink = request.app[SINK]
+    if not sink.has_room_for(body_size) or request.app[MEMORY].over_limit:
+        raise _Busy()
+    policy: TenantPolicy = request.app[POLICIES][tenant]
+    batch = await asyncio.get_running_loop().run_in_executor(
+        request.app[SCRUB_POOL], request.app[SCRUBBER].scrub_batch, tenant, policy, events, now
+    )
+    try:
+        await sink.submit(batch.rows, batch.report)
+    except SpoolFull:
+        raise _Busy() from None
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -124,10 +154,14 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
+    """Whether to send this collector traffic; liveness (/healthz) never depends on it."""
     sink = request.app[SINK]
-    if not sink.has_room_for(MAX_BODY_BYTES):
-        return _json(503, {"status": "spool full"})
-    return _json(200, {"status": "ready", "clickhouse_healthy": sink.clickhouse_healthy})
+    state = {"spool_bytes": sink.spool.bytes, "clickhouse_healthy": sink.clickhouse_healthy}
+    if sink.spool.fill_ratio > READY_SPOOL_FILL:
+        return _json(503, {"status": "spool full", **state})
+    if request.app[MEMORY].over_limit:
+        return _json(503, {"status": "memory bound reached", **state})
+    return _json(200, {"status": "ready", **state})
 
 
 class _QueryRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -190,12 +224,29 @@ def create_app(config: Config) -> web.Application:
     app[CONFIG] = config
     app[KEYRING] = KeyRing(config.tenants, config.operator_keys)
     app[POLICIES] = {tenant_id: tenant.policy() for tenant_id, tenant in config.tenants.items()}
+    app[MEMORY] = MemoryGauge(config.spool.max_rss_bytes)
     app.cleanup_ctx.append(_resources)
     app.router.add_get("/healthz", healthz, name="healthz")
     app.router.add_get("/readyz", readyz, name="readyz")
     app.router.add_post("/v1/events", post_events, name="events")
     app.router.add_post("/v1/admin/query", admin_query, name="admin_query")
     return app
+
+
+def _fault_hook(config: Config):
+    """The test suite's way to make ClickHouse inserts fail in a collector process."""
+    fault_file = config.insert_fault_file
+    if fault_file is None:
+        return None
+
+    def fail_while_file_exists(table: str) -> None:
+        if not fault_file.exists():
+            return
+        if fault_file.read_text().startswith("permanent"):
+            raise ProgrammingError("injected permanent insert fault")
+        raise ConnectionError("injected insert fault")
+
+    return fail_while_file_exists
 
 
 async def _resources(app: web.Application) -> AsyncIterator[None]:
@@ -213,7 +264,9 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
             spool_max_bytes=config.spool.max_bytes,
             segment_max_bytes=config.spool.segment_max_bytes,
             segment_max_age_s=config.spool.flush_interval_s,
-            fault=config.sink_fault,
+            idempotency_max_ids=config.spool.idempotency_max_ids,
+            idempotency_window_s=config.spool.idempotency_window_s,
+            fault=_fault_hook(config),
         ),
     )
     await sink.start()

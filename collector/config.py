@@ -32,6 +32,15 @@ class SpoolConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     segment_max_bytes: int = 8 * 1024 * 1024
     flush_interval_s: float = 1.0
     shutdown_timeout_s: float = 30.0
+    max_rss_bytes: int = 4 * 1024**3  # past this resident size, POST /v1/events answers 503
+    idempotency_window_s: float = 24 * 3600  # a client retry within this window is not stored twice
+    idempotency_max_ids: int = 500_000
+
+
+class TestingConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Fault hooks for the test suite only; never set in production."""
+
+    insert_fault_file: str | None = None  # while this file exists, every ClickHouse insert fails
 
 
 class TenantConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -64,6 +73,7 @@ class FileConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     # Deployment-wide, read-only SQL over every tenant's rows (``python -m collector query``).
     operator_keys: list[str] = []
     id_hash_secret_file: str | None = None
+    testing: TestingConfig = msgspec.field(default_factory=TestingConfig)
 
 
 @dataclass(frozen=True)
@@ -78,8 +88,7 @@ class Config:
     id_hash_secret: bytes
     spool: SpoolConfig
     config_file: Path | None = None
-    # Test-only fault hook handed to the sink (see sink.SinkSettings.fault).
-    sink_fault: object | None = None
+    insert_fault_file: Path | None = None
 
     @property
     def spool_dir(self) -> Path:
@@ -115,6 +124,7 @@ def load_config(
         id_hash_secret=_read_or_create_secret(secret_path),
         spool=file_config.spool,
         config_file=config_file,
+        insert_fault_file=Path(file_config.testing.insert_fault_file) if file_config.testing.insert_fault_file else None,
     )
 
 

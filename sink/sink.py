@@ -31,6 +31,7 @@ from clickhouse_connect.driver.exceptions import DatabaseError, DataError, Progr
 
 from schemas import EventRow, ScrubCountRow
 from sink.ddl import TABLE_BY_ROW_TYPE, TABLES, create_statements
+from sink.idempotency import IdempotencyWindow
 from sink.spool import Segment, Spool, SpoolFull, read_segment
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,9 @@ class SinkSettings:
     segment_max_age_s: float = 1.0
     retry_base_s: float = 0.2
     retry_cap_s: float = 30.0
+    idempotency_max_ids: int = 500_000
+    idempotency_window_s: float = 24 * 3600
+    fsync: bool = True  # False only in benchmarks that measure what fsync costs
     # Test-only fault hook: called before each insert; raising makes the insert fail.
     fault: Callable[[str], None] | None = None
 
@@ -94,6 +98,10 @@ class Sink:
             segment_max_bytes=settings.segment_max_bytes,
             segment_max_age_s=settings.segment_max_age_s,
             on_sealed=self._sealed.put_nowait,
+            fsync=settings.fsync,
+        )
+        self.idempotency = IdempotencyWindow(
+            max_ids=settings.idempotency_max_ids, max_age_s=settings.idempotency_window_s
         )
         self._quarantine = settings.spool_dir / "quarantine"
         self._drainer: asyncio.Task | None = None
@@ -111,14 +119,32 @@ class Sink:
         self._client, self.database = await self._on_db_thread(self._open_client)
         for statement in create_statements(self.database):
             await self._on_db_thread(self._client.command, statement)
+        await self._remember_recent_ids()
         recovered = self._spool.recover()
         for segment in recovered:
+            self.idempotency.remember(
+                (row.tenant, row.event_id) for batch in self._read_batches(segment) for row in batch.events
+            )
             self._sealed.put_nowait(segment)
         self._spool.start()
         self._drainer = asyncio.get_running_loop().create_task(self._drain(), name="sink-drain")
         if recovered:
             log.info("replaying spool segments left by an earlier run", extra={"segments": len(recovered)})
             await self._sealed.join()
+
+    async def _remember_recent_ids(self) -> None:
+        window_s = int(self._settings.idempotency_window_s)
+        _, rows = await self.query(
+            f"SELECT tenant, event_id FROM {self.database}.events "
+            f"WHERE received_at > now64(3) - INTERVAL {window_s} SECOND "
+            f"ORDER BY received_at LIMIT {self._settings.idempotency_max_ids}",
+            {},
+        )
+        self.idempotency.remember(rows)
+
+    def _read_batches(self, segment: Segment) -> list[SpoolBatch]:
+        payloads, _ = read_segment(segment.path)
+        return [self._decoder.decode(p) for p in payloads]
 
     async def submit(self, events: list[EventRow], report: list[ScrubCountRow]) -> None:
         """Make the rows durable; raises SpoolFull when the collector must push back."""
@@ -194,10 +220,8 @@ class Sink:
     def _insert_segment(self, segment: Segment) -> int:
         """Runs on the ClickHouse thread. Returns how many event rows were stored."""
         assert self._client is not None
-        payloads, _ = read_segment(segment.path)
         by_table: dict[type, list[tuple]] = defaultdict(list)
-        for payload in payloads:
-            batch = self._decoder.decode(payload)
+        for batch in self._read_batches(segment):
             by_table[EventRow].extend(msgspec.structs.astuple(r) for r in batch.events)
             by_table[ScrubCountRow].extend(msgspec.structs.astuple(r) for r in batch.report)
         for table in TABLES:
