@@ -14,13 +14,16 @@ from schemas.events import (
     Pii,
     UsageCounts,
 )
-from schemas.rows import EventRow, ScrubCountRow, clickhouse_columns
+from schemas.rows import AuditRow, EventRow, PurgeRow, ScrubCountRow, TombstoneRow, clickhouse_columns
 from schemas.validation import EventRejected, decode_envelope, decode_event
 
 __all__ = [
     "EVENT_TYPES",
     "MAX_EVENTS_PER_BATCH",
     "App",
+    "AuditRow",
+    "PurgeRow",
+    "TombstoneRow",
     "AppStart",
     "Envelope",
     "ErrorEvent",

@@ -66,3 +66,41 @@ def clickhouse_columns(row_type: type[msgspec.Struct]) -> list[tuple[str, str]]:
     """(name, ClickHouse type) for every field of a row type, in declaration order."""
     info = msgspec.inspect.type_info(row_type)
     return [(f.name, f.type.extra["clickhouse"]) for f in info.fields]
+
+
+class AuditRow(msgspec.Struct, frozen=True):
+    """A privacy-relevant action: purges, exports, operator queries. Kept 24 months.
+
+    The subject (an install id) appears only as its keyed hash and the caller
+    only as a key id, never the key.
+    """
+
+    tenant: _LowCard
+    at: _Time
+    action: _LowCard
+    subject_hash: _Text
+    key_id: _LowCard
+    outcome: _LowCard
+    rows: Annotated[int, _col("UInt64")] = 0
+    ref: _Text = ""  # e.g. the purge id this row is about
+
+
+class PurgeRow(msgspec.Struct, frozen=True):
+    """The state of one purge receipt; the newest ``updated_at`` per purge wins."""
+
+    purge_id: Annotated[uuid.UUID, _col("UUID")]
+    tenant: _LowCard
+    install_hash: _Text
+    requested_at: _Time
+    updated_at: _Time
+    state: _LowCard  # accepted, completed, failed
+    rows_deleted: Annotated[int, _col("UInt64")] = 0
+    requested_by: _LowCard = ""  # key id
+
+
+class TombstoneRow(msgspec.Struct, frozen=True):
+    """An installation whose user revoked consent: its late events are dropped, not stored."""
+
+    tenant: _LowCard
+    install_hash: _Text
+    at: _Time

@@ -13,8 +13,12 @@ from dataclasses import dataclass
 import msgspec
 
 from schemas import EventRow, ScrubCountRow, clickhouse_columns
+from schemas.rows import AuditRow, PurgeRow, TombstoneRow
 
 RETENTION_DAYS = 180
+AUDIT_RETENTION_DAYS = 730  # 24 months
+# A device may hold events for up to 180 days offline; the tombstone must outlive them.
+TOMBSTONE_RETENTION_DAYS = 400
 # Plain MergeTree forgets insert tokens unless told to keep some; a spool segment
 # replayed after a crash reuses its token, so the window must cover every
 # segment that can still be on disk (the spool cap divided by a small segment).
@@ -51,6 +55,30 @@ TABLES: tuple[Table, ...] = (
         partition_by="toYYYYMM(day)",
         order_by="(tenant, day, field, entity)",
         ttl=f"day + INTERVAL {RETENTION_DAYS} DAY",
+    ),
+    Table(
+        name="audit",
+        row_type=AuditRow,
+        engine="MergeTree",
+        partition_by="toYYYYMM(at)",
+        order_by="(tenant, at)",
+        ttl=f"toDate(at) + INTERVAL {AUDIT_RETENTION_DAYS} DAY",
+    ),
+    Table(
+        name="purges",
+        row_type=PurgeRow,
+        engine="ReplacingMergeTree(updated_at)",
+        partition_by="toYYYYMM(requested_at)",
+        order_by="(tenant, purge_id)",
+        ttl=f"toDate(requested_at) + INTERVAL {AUDIT_RETENTION_DAYS} DAY",
+    ),
+    Table(
+        name="tombstones",
+        row_type=TombstoneRow,
+        engine="ReplacingMergeTree(at)",
+        partition_by="toYYYYMM(at)",
+        order_by="(tenant, install_hash)",
+        ttl=f"toDate(at) + INTERVAL {TOMBSTONE_RETENTION_DAYS} DAY",
     ),
 )
 TABLE_BY_ROW_TYPE = {t.row_type: t for t in TABLES}

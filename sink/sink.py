@@ -158,6 +158,19 @@ class Sink:
         result = await self._on_db_thread(self._client.query, sql, settings=settings)
         return list(result.column_names), list(result.result_rows)
 
+    async def insert_now(self, rows: list[msgspec.Struct]) -> None:
+        """Insert rows of one table directly (receipts, audit), bypassing the spool."""
+        if not rows:
+            return
+        table = TABLE_BY_ROW_TYPE[type(rows[0])]
+        assert self._client is not None
+        await self._on_db_thread(
+            self._client.insert,
+            f"{self.database}.{table.name}",
+            [msgspec.structs.astuple(r) for r in rows],
+            column_names=table.columns,
+        )
+
     async def command(self, sql: str, settings: dict[str, Any] | None = None) -> Any:
         assert self._client is not None
         return await self._on_db_thread(self._client.command, sql, settings=settings)
