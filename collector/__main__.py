@@ -36,9 +36,11 @@ async def serve(config: Config) -> None:
     from aiohttp import web
 
     from collector.app import create_app
+    from collector.tenancy import TENANCY
 
+    app = create_app(config)
     runner = web.AppRunner(
-        create_app(config), access_log=None, auto_decompress=False, handle_signals=False, shutdown_timeout=10
+        app, access_log=None, auto_decompress=False, handle_signals=False, shutdown_timeout=10
     )
     await runner.setup()  # loads the scrubber, opens ClickHouse, replays the spool
     site = web.TCPSite(runner, config.host, config.port)
@@ -64,6 +66,8 @@ async def serve(config: Config) -> None:
 
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, on_signal)
+    # Key rotation without a restart: edit the config file, then `kill -HUP <pid>`.
+    loop.add_signal_handler(signal.SIGHUP, app[TENANCY].reload)
     await stop.wait()
     await runner.cleanup()
 

@@ -52,6 +52,14 @@ class TenantConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     deny_terms: list[str] = []
     allow_terms: list[str] = []
     disabled_entities: list[str] = []
+    # Set when the app asks for consent itself; otherwise DNT: 1 / Sec-GPC: 1 requests are dropped.
+    app_records_consent: bool = False
+    rate_limit_events_per_s: float = 5_000.0
+    rate_limit_burst: int = 50_000
+    # A till back online after days sends its backlog: a generous burst, then a steady rate.
+    install_rate_limit_events_per_s: float = 20.0
+    install_rate_limit_burst: int = 5_000
+    daily_event_quota: int = 0  # 0: no quota
 
     def policy(self) -> TenantPolicy:
         return TenantPolicy(

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import msgspec
 from clickhouse_connect.driver.client import Client
@@ -57,6 +57,15 @@ class SinkSettings:
     fsync: bool = True  # False only in benchmarks that measure what fsync costs
     # Test-only fault hook: called before each insert; raising makes the insert fail.
     fault: Callable[[str], None] | None = None
+    observer: "InsertObserver | None" = None
+
+
+class InsertObserver(Protocol):
+    """Told about every insert, for metrics; the sink does not know how they are exported."""
+
+    def insert_observed(self, seconds: float, rows: int) -> None: ...
+
+    def insert_failed(self, permanent: bool) -> None: ...
 
 
 # ClickHouse error codes that retrying cannot fix: the batch does not fit the table.
@@ -97,7 +106,7 @@ class Sink:
             max_bytes=settings.spool_max_bytes,
             segment_max_bytes=settings.segment_max_bytes,
             segment_max_age_s=settings.segment_max_age_s,
-            on_sealed=self._sealed.put_nowait,
+            on_sealed=self._on_sealed,
             fsync=settings.fsync,
         )
         self.idempotency = IdempotencyWindow(
@@ -109,6 +118,9 @@ class Sink:
         self._decoder = msgspec.msgpack.Decoder(SpoolBatch)
         self.stats = SinkStats()
         self.clickhouse_healthy = True
+        self._outstanding: set[int] = set()  # sealed segments not yet stored
+        # Installations whose consent was revoked: their rows are never stored again.
+        self.tombstones: set[tuple[str, str]] = set()
 
     @property
     def spool(self) -> Spool:
@@ -120,12 +132,14 @@ class Sink:
         for statement in create_statements(self.database):
             await self._on_db_thread(self._client.command, statement)
         await self._remember_recent_ids()
+        _, tombstones = await self.query(f"SELECT tenant, install_hash FROM {self.database}.tombstones FINAL", {})
+        self.tombstones.update((tenant, install_hash) for tenant, install_hash in tombstones)
         recovered = self._spool.recover()
         for segment in recovered:
             self.idempotency.remember(
                 (row.tenant, row.event_id) for batch in self._read_batches(segment) for row in batch.events
             )
-            self._sealed.put_nowait(segment)
+            self._on_sealed(segment)
         self._spool.start()
         self._drainer = asyncio.get_running_loop().create_task(self._drain(), name="sink-drain")
         if recovered:
@@ -146,16 +160,45 @@ class Sink:
         payloads, _ = read_segment(segment.path)
         return [self._decoder.decode(p) for p in payloads]
 
-    async def submit(self, events: list[EventRow], report: list[ScrubCountRow]) -> None:
-        """Make the rows durable; raises SpoolFull when the collector must push back."""
-        await self._spool.append(self._encoder.encode(SpoolBatch(events, report)))
+    def _on_sealed(self, segment: Segment) -> None:
+        self._outstanding.add(segment.seq)
+        self._sealed.put_nowait(segment)
+
+    def _release(self, segment: Segment) -> None:
+        self._spool.release(segment)
+        self._outstanding.discard(segment.seq)
+
+    async def submit(self, events: list[EventRow], report: list[ScrubCountRow]) -> int:
+        """Make the rows durable; raises SpoolFull when the collector must push back.
+
+        Rows of an installation whose consent was revoked are dropped here, with no
+        await between the check and the append, so a purge that has started can
+        never be followed by one of its rows entering the spool. Returns how many
+        were dropped.
+        """
+        kept = [row for row in events if (row.tenant, row.install_hash) not in self.tombstones]
+        if kept or report:
+            await self._spool.append(self._encoder.encode(SpoolBatch(kept, report)))
+        return len(events) - len(kept)
+
+    async def flush(self, timeout_s: float) -> bool:
+        """Store everything acknowledged so far; False if that took longer than ``timeout_s``."""
+        marker = self._spool.request_seal()
+        deadline = time.monotonic() + timeout_s
+        while self._spool.last_sealed_seq < marker or any(seq <= marker for seq in self._outstanding):
+            if time.monotonic() > deadline:
+                return False
+            await asyncio.sleep(0.02)
+        return True
 
     def has_room_for(self, size: int) -> bool:
         return self._spool.has_room_for(size)
 
-    async def query(self, sql: str, settings: dict[str, Any]) -> tuple[list[str], list[tuple]]:
+    async def query(
+        self, sql: str, settings: dict[str, Any], parameters: dict[str, Any] | None = None
+    ) -> tuple[list[str], list[tuple]]:
         assert self._client is not None
-        result = await self._on_db_thread(self._client.query, sql, settings=settings)
+        result = await self._on_db_thread(self._client.query, sql, settings=settings, parameters=parameters)
         return list(result.column_names), list(result.result_rows)
 
     async def insert_now(self, rows: list[msgspec.Struct]) -> None:
@@ -171,9 +214,11 @@ class Sink:
             column_names=table.columns,
         )
 
-    async def command(self, sql: str, settings: dict[str, Any] | None = None) -> Any:
+    async def command(
+        self, sql: str, settings: dict[str, Any] | None = None, parameters: dict[str, Any] | None = None
+    ) -> Any:
         assert self._client is not None
-        return await self._on_db_thread(self._client.command, sql, settings=settings)
+        return await self._on_db_thread(self._client.command, sql, settings=settings, parameters=parameters)
 
     async def close(self, timeout_s: float = 30.0) -> None:
         """Seal the spool and insert everything; what does not fit in the timeout stays spooled."""
@@ -211,14 +256,19 @@ class Sink:
                 started = time.perf_counter()
                 rows = await self._on_db_thread(self._insert_segment, segment)
                 self.stats.last_insert_seconds = time.perf_counter() - started
+                if self._settings.observer:
+                    self._settings.observer.insert_observed(self.stats.last_insert_seconds, rows)
                 self.stats.rows_inserted += rows
                 self.stats.segments_inserted += 1
                 self.clickhouse_healthy = True
-                self._spool.release(segment)
+                self._release(segment)
                 return
             except Exception as exc:  # noqa: BLE001 - every failure is either retried or quarantined
                 self.stats.insert_errors += 1
-                if _is_permanent(exc):
+                permanent = _is_permanent(exc)
+                if self._settings.observer:
+                    self._settings.observer.insert_failed(permanent)
+                if permanent:
                     self._quarantine_segment(segment, exc)
                     return
                 self.clickhouse_healthy = False
@@ -234,8 +284,11 @@ class Sink:
         """Runs on the ClickHouse thread. Returns how many event rows were stored."""
         assert self._client is not None
         by_table: dict[type, list[tuple]] = defaultdict(list)
+        tombstones = self.tombstones
         for batch in self._read_batches(segment):
-            by_table[EventRow].extend(msgspec.structs.astuple(r) for r in batch.events)
+            by_table[EventRow].extend(
+                msgspec.structs.astuple(r) for r in batch.events if (r.tenant, r.install_hash) not in tombstones
+            )
             by_table[ScrubCountRow].extend(msgspec.structs.astuple(r) for r in batch.report)
         for table in TABLES:
             rows = by_table.get(table.row_type)
@@ -255,7 +308,7 @@ class Sink:
         self.stats.segments_quarantined += 1
         self._quarantine.mkdir(parents=True, exist_ok=True)
         shutil.move(segment.path, self._quarantine / segment.path.name)
-        self._spool.release(segment)
+        self._release(segment)
         log.error(
             "segment quarantined: ClickHouse rejected it permanently",
             extra={"segment": segment.name, "error": type(exc).__name__},

@@ -45,6 +45,10 @@ class Segment:
     def name(self) -> str:
         return self.path.stem
 
+    @property
+    def seq(self) -> int:
+        return int(self.path.stem)
+
 
 def frame(payload: bytes) -> bytes:
     return _HEADER.pack(len(payload), zlib.crc32(payload)) + payload
@@ -108,6 +112,8 @@ class Spool:
         self._bytes = 0
         self._segments = 0
         self._closing = False
+        self._seal_requested = False
+        self.last_sealed_seq = -1  # sequence number of the newest sealed segment
         self._writer: asyncio.Task | None = None
         self.commits = 0  # fsync groups written: fewer than appends when group commit works
 
@@ -144,6 +150,7 @@ class Spool:
                 path.unlink()
                 continue
             recovered.append(Segment(path, bytes=intact_end, records=len(payloads)))
+            self.last_sealed_seq = max(self.last_sealed_seq, int(path.stem))
             self._bytes += intact_end
             self._segments += 1
         return recovered
@@ -170,6 +177,12 @@ class Spool:
         self._bytes -= segment.bytes
         self._segments -= 1
 
+    def request_seal(self) -> int:
+        """Seal the active segment soon; returns the sequence number to wait for."""
+        self._seal_requested = True
+        self._wake.set()
+        return self._next_seq - 1
+
     async def close(self) -> None:
         """Write what is pending, seal the active segment and stop."""
         self._closing = True
@@ -193,8 +206,10 @@ class Spool:
                 self._pending_bytes -= sum(len(f) for f, _ in group)
                 await self._commit(group)
             active = self._active
+            seal_requested, self._seal_requested = self._seal_requested, False
             if active is not None and (
                 self._closing
+                or seal_requested
                 or active.bytes >= self._segment_max_bytes
                 or time.monotonic() - active.opened_at >= self._segment_max_age_s
             ):
@@ -246,6 +261,7 @@ class Spool:
             await asyncio.get_running_loop().run_in_executor(self._io, os.close, fd)
         if segment is None:
             return
+        self.last_sealed_seq = max(self.last_sealed_seq, segment.seq)
         if segment.records == 0:
             segment.path.unlink(missing_ok=True)
             self._segments -= 1

@@ -24,7 +24,7 @@ import pytest_asyncio
 from aiohttp import web
 
 from collector import create_app, load_config
-from collector.app import SINK
+from collector.resources import SINK
 from sink import Sink
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,0 +1,54 @@
+"""POST /v1/admin/query: read-only SQL for the deployment's operator.
+
+Operator keys only: ClickHouse has no sandbox that confines arbitrary SQL to one
+tenant's rows (``additional_table_filters`` is bypassed by ``merge()``), so
+tenants get the scoped export endpoint and Grafana row policies instead.
+``readonly=1`` forbids writes, setting changes and file access. chDB holds its
+data directory for one process, so while the collector runs this endpoint is
+how ``python -m collector query`` reads stored rows.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import msgspec
+import orjson
+from aiohttp import web
+
+from collector.auth import Role
+from collector.http import error, principal
+from collector.resources import SINK
+from collector.rights import audit
+
+log = logging.getLogger("collector")
+
+MAX_QUERY_ROWS = 10_000
+
+
+class _QueryRequest(msgspec.Struct, forbid_unknown_fields=True):
+    sql: str
+
+
+async def admin_query(request: web.Request) -> web.Response:
+    caller = principal(request, Role.OPERATOR)
+    try:
+        sql = msgspec.json.decode(await request.read(), type=_QueryRequest).sql
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return error(400, 'body must be {"sql": "..."}')
+    settings = {
+        "readonly": 1,
+        "max_result_rows": MAX_QUERY_ROWS,
+        "result_overflow_mode": "break",
+        "max_execution_time": 30,
+    }
+    try:
+        columns, rows = await request.app[SINK].query(sql, settings)
+    except Exception as exc:  # noqa: BLE001 - the operator's own SQL; report the class, not the text
+        await audit(request.app, caller, "operator_query", "", "failed")
+        return error(400, f"query failed: {type(exc).__name__}")
+    await audit(request.app, caller, "operator_query", "", "completed", rows=len(rows))
+    return web.Response(
+        body=orjson.dumps({"columns": columns, "rows": rows}, option=orjson.OPT_NAIVE_UTC, default=str),
+        content_type="application/json",
+    )
