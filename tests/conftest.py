@@ -33,6 +33,9 @@ ACME_INGEST = "ik_acme_0123456789abcdef0123"
 ACME_ADMIN = "ak_acme_0123456789abcdef0123"
 GLOBEX_INGEST = "ik_globex_0123456789abcdef01"
 GLOBEX_ADMIN = "ak_globex_0123456789abcdef01"
+INITECH_INGEST = "ik_initech_0123456789abcdef"
+LIMITED_INGEST = "ik_limited_0123456789abcdef"
+QUOTA_INGEST = "ik_quota_0123456789abcdef01"
 OPERATOR = "ok_operator_0123456789abcdef"
 
 CONFIG_TOML = f"""
@@ -55,6 +58,25 @@ admin_keys = ["{GLOBEX_ADMIN}"]
 apps = ["inventory-web"]
 modules = ["inventory"]
 count_keys = ["products"]
+
+[tenants.initech]
+ingest_keys = ["{INITECH_INGEST}"]
+apps = ["omnix-pos"]
+modules = ["sales"]
+app_records_consent = true
+
+[tenants.limited]
+ingest_keys = ["{LIMITED_INGEST}"]
+apps = ["omnix-pos"]
+modules = ["sales"]
+install_rate_limit_events_per_s = 0.1
+install_rate_limit_burst = 5
+
+[tenants.quota]
+ingest_keys = ["{QUOTA_INGEST}"]
+apps = ["omnix-pos"]
+modules = ["sales"]
+daily_event_quota = 10
 """
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import signal
+import time
+import urllib.error
 import urllib.request
 
 import orjson
@@ -55,8 +57,6 @@ def test_query_command_reads_through_the_running_collector(collector_process):
     key = demo_ingest_key(collector_process.data_dir)
     event = make_event()
     _post(collector_process.url, key, [event])
-    import time
-
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
         rows = collector_process.query(f"SELECT count() FROM telemetry.events WHERE event_id = '{event['event_id']}'")
@@ -64,4 +64,45 @@ def test_query_command_reads_through_the_running_collector(collector_process):
             break
         time.sleep(0.3)
     assert rows == [[1]]
+    assert collector_process.stop() == 0
+
+
+def test_keys_rotate_on_sighup_without_a_restart(collector_process, tmp_path):
+    old_key, new_key = "ik_old_0123456789abcdefghij", "ik_new_0123456789abcdefghij"
+    config = tmp_path / "collector.toml"
+    template = """
+[tenants.acme]
+ingest_keys = [{keys}]
+apps = ["omnix-pos"]
+modules = ["sales"]
+"""
+    config.write_text(template.format(keys=f'"{old_key}"'))
+    collector_process.config_file = config
+    collector_process.start()
+
+    def status(key: str) -> int:
+        request = urllib.request.Request(
+            f"{collector_process.url}/v1/events",
+            data=orjson.dumps({"events": [make_event()]}),
+            headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    assert (status(old_key), status(new_key)) == (202, 401)
+    config.write_text(template.format(keys=f'"{old_key}", "{new_key}"'))  # rotation: both valid
+    collector_process.process.send_signal(signal.SIGHUP)
+    deadline = time.monotonic() + 10
+    while status(new_key) != 202 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert (status(old_key), status(new_key)) == (202, 202)
+    config.write_text(template.format(keys=f'"{new_key}"'))  # the old key retired
+    collector_process.process.send_signal(signal.SIGHUP)
+    deadline = time.monotonic() + 10
+    while status(old_key) != 401 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert (status(old_key), status(new_key)) == (401, 202)
     assert collector_process.stop() == 0
