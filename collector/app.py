@@ -10,12 +10,14 @@ from __future__ import annotations
 import logging
 import time
 
+import orjson
 from aiohttp import web
 
 from collector.config import Config
 from collector.http import error, json_reply
 from collector.ingest import MAX_BODY_BYTES, post_events
 from collector.metrics import Metrics
+from collector.openapi import openapi_document
 from collector.operator import admin_query
 from collector.pressure import MemoryGauge
 from collector.resources import CONFIG, MEMORY, METRICS, SINK, STARTED, open_resources
@@ -41,6 +43,13 @@ async def readyz(request: web.Request) -> web.Response:
     if request.app[MEMORY].over_limit:
         return json_reply(503, {"status": "memory bound reached", **state})
     return json_reply(200, {"status": "ready", **state})
+
+
+OPENAPI = web.AppKey("openapi", bytes)
+
+
+async def openapi(request: web.Request) -> web.Response:
+    return web.Response(body=request.app[OPENAPI], content_type="application/json")
 
 
 async def metrics(request: web.Request) -> web.Response:
@@ -72,10 +81,12 @@ def create_app(config: Config) -> web.Application:
     app[MEMORY] = MemoryGauge(config.spool.max_rss_bytes)
     app[METRICS] = Metrics()
     app[STARTED] = [resume_purges]
+    app[OPENAPI] = orjson.dumps(openapi_document())
     app.cleanup_ctx.append(open_resources)
     app.router.add_get("/healthz", healthz, name="healthz")
     app.router.add_get("/readyz", readyz, name="readyz")
     app.router.add_get("/metrics", metrics, name="metrics")
+    app.router.add_get("/openapi.json", openapi, name="openapi")
     app.router.add_post("/v1/events", post_events, name="events")
     app.router.add_delete("/v1/installs/{install_id}", delete_install, name="purge")
     app.router.add_get("/v1/installs/{install_id}/export", export_install, name="export")

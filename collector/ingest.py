@@ -28,14 +28,14 @@ MAX_BODY_BYTES = 1024 * 1024
 RETRY_AFTER_S = 5
 
 
-class _Rejection(msgspec.Struct):
+class Rejection(msgspec.Struct):
     index: int
     reason: str
 
 
-class _Accepted(msgspec.Struct, omit_defaults=True):
+class Accepted(msgspec.Struct, omit_defaults=True):
     accepted: int  # acknowledged: stored, or deliberately not stored (see below)
-    rejected: list[_Rejection]
+    rejected: list[Rejection]
     duplicates: int = 0  # of the accepted, already stored by an earlier try of the same events
     dropped: int = 0  # of the accepted, not stored: consent revoked or Do Not Track
 
@@ -69,16 +69,16 @@ async def post_events(request: web.Request) -> web.Response:
         return error(413, f"a batch holds at most {MAX_EVENTS_PER_BATCH} events")
     if _do_not_track(request) and not tenancy.tenant(caller.tenant).app_records_consent:
         metrics.dropped.labels(caller.tenant, "do_not_track").inc(len(raw_events))
-        return json_reply(202, _Accepted(len(raw_events), [], dropped=len(raw_events)))
+        return json_reply(202, Accepted(len(raw_events), [], dropped=len(raw_events)))
 
     now = dt.datetime.now(dt.timezone.utc)
     events: list[Event] = []
-    rejected: list[_Rejection] = []
+    rejected: list[Rejection] = []
     for index, raw in enumerate(raw_events):
         try:
             events.append(decode_event(raw, now))
         except EventRejected as exc:
-            rejected.append(_Rejection(index, exc.reason))
+            rejected.append(Rejection(index, exc.reason))
             metrics.rejected.labels(caller.tenant, exc.reason).inc()
     if events:
         decision = tenancy.limiter.check(caller.tenant, Counter(e.install_id for e in events))
@@ -120,7 +120,7 @@ async def post_events(request: web.Request) -> web.Response:
             "rejected": len(rejected),
         },
     )
-    return json_reply(202, _Accepted(len(events), rejected, duplicates, dropped))
+    return json_reply(202, Accepted(len(events), rejected, duplicates, dropped))
 
 
 async def _store(request: web.Request, tenant: str, events: list[Event], now: dt.datetime, body_size: int) -> int:

@@ -26,14 +26,14 @@ log = logging.getLogger("collector")
 MAX_QUERY_ROWS = 10_000
 
 
-class _QueryRequest(msgspec.Struct, forbid_unknown_fields=True):
+class QueryRequest(msgspec.Struct, forbid_unknown_fields=True):
     sql: str
 
 
 async def admin_query(request: web.Request) -> web.Response:
     caller = principal(request, Role.OPERATOR)
     try:
-        sql = msgspec.json.decode(await request.read(), type=_QueryRequest).sql
+        sql = msgspec.json.decode(await request.read(), type=QueryRequest).sql
     except (msgspec.DecodeError, msgspec.ValidationError):
         return error(400, 'body must be {"sql": "..."}')
     settings = {

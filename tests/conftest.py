@@ -175,6 +175,7 @@ class CollectorProcess:
     config_file: Path | None = None
     process: subprocess.Popen | None = None
     log_path: Path | None = None
+    out_path: Path | None = None
 
     @property
     def url(self) -> str:
@@ -185,9 +186,11 @@ class CollectorProcess:
         if self.config_file:
             args += ["--config", str(self.config_file)]
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        # stdout is the console banner (it prints the demo keys); stderr is the JSON log.
         self.log_path = self.data_dir / "collector.log"
-        log = open(self.log_path, "ab")
-        self.process = subprocess.Popen(args, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        self.out_path = self.data_dir / "collector.out"
+        with open(self.log_path, "ab") as log, open(self.out_path, "ab") as out:
+            self.process = subprocess.Popen(args, cwd=ROOT, stdout=out, stderr=log)
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -44,7 +44,7 @@ def test_sigterm_flushes_every_accepted_event_and_exits_zero(collector_process):
 def test_demo_tenant_key_is_printed_and_stable_across_restarts(collector_process):
     collector_process.start()
     key = demo_ingest_key(collector_process.data_dir)
-    assert key in collector_process.log_path.read_text()
+    assert key in collector_process.out_path.read_text()
     assert collector_process.stop() == 0
     collector_process.start()
     assert demo_ingest_key(collector_process.data_dir) == key
