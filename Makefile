@@ -16,11 +16,21 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@
 
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test,bench]"
+	touch $@
+
 run: $(VENV)/.installed-run
 	$(BIN)/python -m collector serve --data-dir ./data
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
+
+bench: $(VENV)/.installed-bench
+	$(BIN)/python -m bench.run
+
+soak: $(VENV)/.installed-bench
+	$(BIN)/python -m bench.soak
 
 clean:
 	rm -rf $(VENV) data
