@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
@@ -42,11 +43,6 @@ async def serve(config: Config) -> None:
     runner = web.AppRunner(
         app, access_log=None, auto_decompress=False, handle_signals=False, shutdown_timeout=10
     )
-    await runner.setup()  # loads the scrubber, opens ClickHouse, replays the spool
-    site = web.TCPSite(runner, config.host, config.port)
-    await site.start()
-    _announce(config)
-
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     signals_seen = 0
@@ -60,15 +56,20 @@ async def serve(config: Config) -> None:
         else:
             log.warning("second signal: exiting now; unsent events stay in the spool")
             logging.shutdown()
-            import os
-
             os._exit(0)
 
+    # Handlers go in before anything starts, so a signal during start-up is not fatal.
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, on_signal)
     # Key rotation without a restart: edit the config file, then `kill -HUP <pid>`.
     loop.add_signal_handler(signal.SIGHUP, app[TENANCY].reload)
-    await stop.wait()
+
+    await runner.setup()  # starts the scrubbing workers, opens ClickHouse, replays the spool
+    if not stop.is_set():
+        site = web.TCPSite(runner, config.host, config.port)
+        await site.start()
+        _announce(config)
+        await stop.wait()
     await runner.cleanup()
 
 

@@ -37,6 +37,10 @@ class SpoolConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     idempotency_max_ids: int = 500_000
 
 
+class ScrubConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    workers: int = 0  # scrubbing worker processes; 0: one per core
+
+
 class TestingConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Fault hooks for the test suite only; never set in production."""
 
@@ -77,6 +81,7 @@ class FileConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
     clickhouse: ClickHouseConfig = msgspec.field(default_factory=ClickHouseConfig)
     spool: SpoolConfig = msgspec.field(default_factory=SpoolConfig)
+    scrub: ScrubConfig = msgspec.field(default_factory=ScrubConfig)
     tenants: dict[str, TenantConfig] = {}
     # Deployment-wide, read-only SQL over every tenant's rows (``python -m collector query``).
     operator_keys: list[str] = []
@@ -95,6 +100,7 @@ class Config:
     operator_keys: list[str]
     id_hash_secret: bytes
     spool: SpoolConfig
+    scrub: ScrubConfig
     config_file: Path | None = None
     insert_fault_file: Path | None = None
 
@@ -131,6 +137,7 @@ def load_config(
         operator_keys=file_config.operator_keys,
         id_hash_secret=_read_or_create_secret(secret_path),
         spool=file_config.spool,
+        scrub=file_config.scrub,
         config_file=config_file,
         insert_fault_file=Path(file_config.testing.insert_fault_file) if file_config.testing.insert_fault_file else None,
     )

@@ -6,7 +6,6 @@ in the reply and labels in metrics are built from the schema, never the payload.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 from collections import Counter
@@ -17,9 +16,10 @@ from aiohttp import web
 from collector.auth import Role
 from collector.body import BadEncoding, BodyTooLarge, read_body
 from collector.http import error, json_reply, principal
-from collector.resources import MEMORY, METRICS, SCRUB_POOL, SCRUBBER, SINK
+from collector.resources import MEMORY, METRICS, SCRUB_POOL, SINK
+from collector.scrub_pool import ScrubberUnavailable
 from collector.tenancy import TENANCY
-from schemas import MAX_EVENTS_PER_BATCH, Event, EventRejected, decode_envelope, decode_event
+from schemas import EventRejected, decode_envelope
 from sink import SpoolFull
 
 log = logging.getLogger("collector")
@@ -40,17 +40,13 @@ class Accepted(msgspec.Struct, omit_defaults=True):
     dropped: int = 0  # of the accepted, not stored: consent revoked or Do Not Track
 
 
-class _Busy(Exception):
-    pass
-
-
 def _do_not_track(request: web.Request) -> bool:
     return request.headers.get("DNT", "").strip() == "1" or request.headers.get("Sec-GPC", "").strip() == "1"
 
 
 async def post_events(request: web.Request) -> web.Response:
     caller = principal(request, Role.INGEST)
-    tenancy, metrics = request.app[TENANCY], request.app[METRICS]
+    tenancy, metrics, sink = request.app[TENANCY], request.app[METRICS], request.app[SINK]
     if request.content_type != "application/json":
         return error(415, "Content-Type must be application/json")
     try:
@@ -59,29 +55,24 @@ async def post_events(request: web.Request) -> web.Response:
         return error(413, f"body exceeds {MAX_BODY_BYTES} bytes after decompression")
     except BadEncoding as exc:
         return error(415 if "unsupported" in str(exc) else 400, str(exc))
-    try:
-        raw_events = decode_envelope(body)
-    except EventRejected as exc:
-        return error(400, f'body is not the envelope {{"events": [...]}}: {exc.reason}')
-    if not raw_events:
-        return error(400, "the batch holds no events")
-    if len(raw_events) > MAX_EVENTS_PER_BATCH:
-        return error(413, f"a batch holds at most {MAX_EVENTS_PER_BATCH} events")
     if _do_not_track(request) and not tenancy.tenant(caller.tenant).app_records_consent:
-        metrics.dropped.labels(caller.tenant, "do_not_track").inc(len(raw_events))
-        return json_reply(202, Accepted(len(raw_events), [], dropped=len(raw_events)))
+        return _drop_do_not_track(caller.tenant, body, metrics)
+    if not sink.has_room_for(len(body)) or request.app[MEMORY].over_limit:
+        return _busy()
 
     now = dt.datetime.now(dt.timezone.utc)
-    events: list[Event] = []
-    rejected: list[Rejection] = []
-    for index, raw in enumerate(raw_events):
-        try:
-            events.append(decode_event(raw, now))
-        except EventRejected as exc:
-            rejected.append(Rejection(index, exc.reason))
-            metrics.rejected.labels(caller.tenant, exc.reason).inc()
-    if events:
-        decision = tenancy.limiter.check(caller.tenant, Counter(e.install_id for e in events))
+    try:
+        result = await request.app[SCRUB_POOL].process(caller.tenant, tenancy.policy(caller.tenant), body, now)
+    except ScrubberUnavailable:
+        return _busy()
+    if result.envelope_status:
+        return error(result.envelope_status, result.envelope_error)
+    rejected = [Rejection(index, reason) for index, reason in result.rejected]
+    for item in rejected:
+        metrics.rejected.labels(caller.tenant, item.reason).inc()
+    accepted = len(result.event_ids)
+    if accepted:
+        decision = tenancy.limiter.check(caller.tenant, Counter(result.install_ids))
         if decision.quota_exhausted:
             metrics.limited.labels(caller.tenant, "daily_quota").inc()
             return error(403, f"daily event quota exhausted until {decision.quota_resets_at}; do not retry before")
@@ -89,22 +80,20 @@ async def post_events(request: web.Request) -> web.Response:
             metrics.limited.labels(caller.tenant, "rate").inc()
             return error(429, "rate limit exceeded; retry later", **{"Retry-After": str(decision.retry_after_s)})
 
-    sink = request.app[SINK]
-    fresh = sink.idempotency.claim(caller.tenant, [e.event_id for e in events])
-    new_events = [e for e, is_new in zip(events, fresh) if is_new]
+    fresh = sink.idempotency.claim(caller.tenant, result.event_ids)
+    claimed = [event_id for event_id, is_new in zip(result.event_ids, fresh) if is_new]
     dropped = 0
-    if new_events:
-        new_ids = [e.event_id for e in new_events]
+    if claimed:
         try:
-            dropped = await _store(request, caller.tenant, new_events, now, len(body))
-        except _Busy:
-            sink.idempotency.release(caller.tenant, new_ids)
-            return error(503, "collector is busy; retry later", **{"Retry-After": str(RETRY_AFTER_S)})
+            dropped = await sink.submit_record(caller.tenant, result.spool_record, result.install_hashes, fresh)
+        except SpoolFull:
+            sink.idempotency.release(caller.tenant, claimed)
+            return _busy()
         except BaseException:
-            sink.idempotency.release(caller.tenant, new_ids)
+            sink.idempotency.release(caller.tenant, claimed)
             raise
-    duplicates = len(events) - len(new_events)
-    metrics.accepted.labels(caller.tenant).inc(len(events))
+    duplicates = accepted - len(claimed)
+    metrics.accepted.labels(caller.tenant).inc(accepted)
     if duplicates:
         metrics.dropped.labels(caller.tenant, "duplicate").inc(duplicates)
     if dropped:
@@ -114,28 +103,24 @@ async def post_events(request: web.Request) -> web.Response:
         extra={
             "tenant": caller.tenant,
             "key_id": caller.key_id,
-            "accepted": len(events),
+            "accepted": accepted,
             "duplicates": duplicates,
             "dropped": dropped,
             "rejected": len(rejected),
         },
     )
-    return json_reply(202, Accepted(len(events), rejected, duplicates, dropped))
+    return json_reply(202, Accepted(accepted, rejected, duplicates, dropped))
 
 
-async def _store(request: web.Request, tenant: str, events: list[Event], now: dt.datetime, body_size: int) -> int:
-    """Scrub and spool; returns how many rows were dropped for revoked consent."""
-    sink = request.app[SINK]
-    if not sink.has_room_for(body_size) or request.app[MEMORY].over_limit:
-        raise _Busy()
-    policy = request.app[TENANCY].policy(tenant)
-    batch = await asyncio.get_running_loop().run_in_executor(
-        request.app[SCRUB_POOL], request.app[SCRUBBER].scrub_batch, tenant, policy, events, now
-    )
-    scrubbed = request.app[METRICS].scrubbed
-    for row in batch.report:
-        scrubbed.labels(tenant, row.field, row.entity).inc(row.count)
+def _busy() -> web.Response:
+    return error(503, "collector is busy; retry later", **{"Retry-After": str(RETRY_AFTER_S)})
+
+
+def _drop_do_not_track(tenant: str, body: bytes, metrics) -> web.Response:
+    """Acknowledge and drop: the browser or OS says its user does not want to be tracked."""
     try:
-        return await sink.submit(batch.rows, batch.report)
-    except SpoolFull:
-        raise _Busy() from None
+        count = len(decode_envelope(body))
+    except EventRejected as exc:
+        return error(400, f'body is not the envelope {{"events": [...]}}: {exc.reason}')
+    metrics.dropped.labels(tenant, "do_not_track").inc(count)
+    return json_reply(202, Accepted(count, [], dropped=count))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 
 from aiohttp import web
 from clickhouse_connect.driver.exceptions import ProgrammingError
@@ -13,16 +12,16 @@ from clickhouse_connect.driver.exceptions import ProgrammingError
 from collector.config import Config
 from collector.metrics import Metrics
 from collector.pressure import MemoryGauge
-from scrubbers import EventScrubber, IdHasher, TextScrubber
+from collector.scrub_pool import ScrubPool
+from scrubbers import IdHasher
 from sink import Sink, SinkSettings, open_client
 
 log = logging.getLogger("collector")
 
 CONFIG = web.AppKey("config", Config)
 SINK = web.AppKey("sink", Sink)
-SCRUBBER = web.AppKey("scrubber", EventScrubber)
 HASHER = web.AppKey("hasher", IdHasher)
-SCRUB_POOL = web.AppKey("scrub_pool", ThreadPoolExecutor)
+SCRUB_POOL = web.AppKey("scrub_pool", ScrubPool)
 MEMORY = web.AppKey("memory", MemoryGauge)
 METRICS = web.AppKey("metrics", Metrics)
 BACKGROUND = web.AppKey("background", set)
@@ -46,14 +45,10 @@ def fault_hook(config: Config):
 
 async def open_resources(app: web.Application) -> AsyncIterator[None]:
     config = app[CONFIG]
-    loop = asyncio.get_running_loop()
-    # One scrubbing thread: NER holds the GIL, and the scrubber's caches are not shared.
-    scrub_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scrub")
-    text_scrubber = await loop.run_in_executor(scrub_pool, TextScrubber)
-    hasher = IdHasher(config.id_hash_secret)
+    scrub_pool = ScrubPool(config.id_hash_secret, config.scrub.workers)
+    await scrub_pool.start()
     app[SCRUB_POOL] = scrub_pool
-    app[HASHER] = hasher
-    app[SCRUBBER] = EventScrubber(text_scrubber, hasher)
+    app[HASHER] = IdHasher(config.id_hash_secret)
     metrics = app[METRICS]
     sink = Sink(
         lambda: open_client(config.clickhouse_url),
@@ -81,7 +76,7 @@ async def open_resources(app: web.Application) -> AsyncIterator[None]:
         task.cancel()  # an unfinished purge resumes at the next start (its receipt says so)
     await asyncio.gather(*background, return_exceptions=True)
     await sink.close(timeout_s=config.spool.shutdown_timeout_s)
-    scrub_pool.shutdown(wait=True)
+    await scrub_pool.close()
     log.info("collector stopped", extra={"rows_inserted": sink.stats.rows_inserted})
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable
+import operator
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,10 @@ class _Field:
     column: str  # where it goes in EventRow
     pii: Pii
     allowlist: str | None
+
+    @property
+    def get(self) -> Callable[[Any], Any]:
+        return operator.attrgetter(".".join(self.attrs))
 
 
 class ScrubbedBatch(msgspec.Struct, frozen=True):
@@ -72,10 +77,35 @@ for _plan_fields in _PLANS.values():
         raise TypeError(f"event fields without a column in EventRow: {sorted(_unknown)}")
 
 
-def _get(event: Any, attrs: tuple[str, ...]) -> Any:
-    for attr in attrs:
-        event = getattr(event, attr)
-    return event
+_COLUMN_INDEX = {f.name: i for i, f in enumerate(msgspec.structs.fields(EventRow))}
+# Rows are frozen and never mutated, so one empty ``counts`` dict can serve every row.
+_ROW_DEFAULTS = tuple(
+    f.default
+    if f.default is not msgspec.NODEFAULT
+    else f.default_factory()
+    if f.default_factory is not msgspec.NODEFAULT
+    else None
+    for f in msgspec.structs.fields(EventRow)
+)
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """A plan turned into what the hot loop needs: getters and column positions."""
+
+    tag: str
+    fields: tuple[tuple[Callable[[Any], Any], int, str, str, Pii, str | None], ...]
+
+
+def _compile(event_type: type, plan: tuple[_Field, ...]) -> _Compiled:
+    return _Compiled(
+        tag=event_type.__struct_config__.tag,
+        fields=tuple((f.get, _COLUMN_INDEX[f.column], f.column, f.attrs[-1], f.pii, f.allowlist) for f in plan),
+    )
+
+
+_COMPILED = {t: _compile(t, plan) for t, plan in _PLANS.items()}
+_TENANT, _RECEIVED_AT, _TYPE = (_COLUMN_INDEX[c] for c in ("tenant", "received_at", "type"))
 
 
 class EventScrubber:
@@ -89,47 +119,47 @@ class EventScrubber:
         self, tenant: str, policy: TenantPolicy, events: list[Event], received_at: dt.datetime
     ) -> ScrubbedBatch:
         removed: Counter[tuple[str, str]] = Counter()
-        free_text_slots: list[tuple[int, str]] = []  # (event index, column)
+        free_text_slots: list[tuple[int, int, str]] = []  # (event index, column index, column name)
         free_texts: list[str] = []
-        columns_per_event: list[dict[str, Any]] = []
+        rows: list[list[Any]] = []
+        hash_id = self._hash
 
         for index, event in enumerate(events):
-            columns: dict[str, Any] = {
-                "tenant": tenant,
-                "received_at": received_at,
-                "type": type(event).__struct_config__.tag,
-            }
-            for field in _PLANS[type(event)]:
-                value = _get(event, field.attrs)
-                column = field.column
+            plan = _COMPILED[type(event)]
+            row = list(_ROW_DEFAULTS)
+            row[_TENANT], row[_RECEIVED_AT], row[_TYPE] = tenant, received_at, plan.tag
+            for get, position, column, name, pii, allowlist in plan.fields:
+                value = get(event)
                 if value is None:
                     continue
-                if field.pii is Pii.NONE or field.pii is Pii.RANDOM_ID:
-                    columns[column] = value
-                elif field.pii is Pii.LINKABLE_ID:
-                    columns[column] = self._hash(tenant, field.attrs[-1], value)
-                elif field.pii is Pii.ALLOWLIST:
-                    columns[column] = self._allowlisted(value, policy.allowlist(field.allowlist), column, removed)
-                elif field.pii in (Pii.FREE_TEXT, Pii.IDENTIFIER):
+                if pii is Pii.NONE or pii is Pii.RANDOM_ID:
+                    row[position] = value
+                elif pii is Pii.LINKABLE_ID:
+                    row[position] = hash_id(tenant, name, value)  # same kind as the rights endpoints hash
+                elif pii is Pii.ALLOWLIST:
+                    row[position] = self._allowlisted(value, policy.allowlist(allowlist), column, removed)
+                elif pii is Pii.FREE_TEXT or pii is Pii.IDENTIFIER:
                     if value:
-                        free_text_slots.append((index, column))
+                        free_text_slots.append((index, position, column))
                         free_texts.append(value)
                 else:  # pragma: no cover - a new class needs a decision here
-                    raise TypeError(f"unhandled privacy class {field.pii}")
-            columns_per_event.append(columns)
+                    raise TypeError(f"unhandled privacy class {pii}")
+            rows.append(row)
 
-        for (index, column), scrubbed in zip(free_text_slots, self._text.scrub_many(free_texts, policy)):
-            columns_per_event[index][column] = scrubbed.text if scrubbed.text is not None else ""
-            for entity, count in scrubbed.removed.items():
-                removed[(column, entity)] += count
+        if free_texts:
+            for (index, position, column), scrubbed in zip(free_text_slots, self._text.scrub_many(free_texts, policy)):
+                rows[index][position] = scrubbed.text if scrubbed.text is not None else ""
+                for entity, count in scrubbed.removed.items():
+                    removed[(column, entity)] += count
 
-        rows = [EventRow(**columns) for columns in columns_per_event]
         day = received_at.date()
-        report = [
-            ScrubCountRow(tenant=tenant, day=day, field=column, entity=entity, count=count)
-            for (column, entity), count in sorted(removed.items())
-        ]
-        return ScrubbedBatch(rows, report)
+        return ScrubbedBatch(
+            [EventRow(*row) for row in rows],
+            [
+                ScrubCountRow(tenant=tenant, day=day, field=column, entity=entity, count=count)
+                for (column, entity), count in sorted(removed.items())
+            ],
+        )
 
     @staticmethod
     def _allowlisted(value: Any, allowed: frozenset[str], column: str, removed: Counter) -> Any:

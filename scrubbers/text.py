@@ -1,14 +1,16 @@
 """Free-text scrubbing: Presidio with spaCy NER and our own recognizers.
 
-Two costs dominate: spaCy NER and the regexes. Error messages repeat with only
-their numbers changed ("Sale 1042 failed at till 3"), so NER runs on the text
-with every digit replaced by ``0`` and its person spans are cached under that
-masked text; the regex recognizers, which find the numeric identifiers, always
-run on the real text. Masking keeps every character offset, so cached spans fit
-any text with the same mask.
+Two costs dominate: spaCy NER and the rules. Error messages repeat with only
+their numbers changed ("Sale 1042 failed at till 3"), so person finding (NER,
+the name gazetteer and the role rules, none of which reads digit values) runs
+on the text with every digit replaced by ``0`` and its spans are cached under
+that masked text; the other recognizers, which find the numeric identifiers,
+always run on the real text. Masking keeps every character offset, so cached
+spans fit any text with the same mask.
 
-Fail closed: a text whose analysis raises, or that is longer than the bound,
-comes back as ``None`` and must not be stored.
+Fail closed: a text whose analysis raises, whose rules overrun the per-text
+time budget, or that is longer than the bound, comes back as ``None`` and must
+not be stored.
 """
 
 from __future__ import annotations
@@ -24,16 +26,12 @@ import spacy
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
-from presidio_analyzer.predefined_recognizers import (
-    CreditCardRecognizer,
-    IbanRecognizer,
-    IpRecognizer,
-    SpacyRecognizer,
-)
+from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
 from scrubbers.policy import TenantPolicy
-from scrubbers.recognizers import all_recognizers
+from scrubbers.recognizers import TimeBudget, all_recognizers, person_recognizers
 from scrubbers.recognizers.person_filters import looks_like_code
+from scrubbers.recognizers.person_gazetteer import trim_ner_name
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +42,15 @@ _NER_COMPONENTS = ("tok2vec", "ner")
 _DIGITS_TO_ZERO = str.maketrans("123456789", "000000000")
 DENY_TERM = "REDACTED"
 DROPPED = "DROPPED"
+# When two recognizers claim the same span, the more specific name wins; a
+# user-value rule only names what nothing else knows.
+_ENTITY_RANK = {
+    entity: rank
+    for rank, entity in enumerate(
+        ("SECRET", "CREDIT_CARD", "IBAN_CODE", "EMAIL", "KRA_PIN", "BANK_ACCOUNT", "NATIONAL_ID", "MPESA_TILL",
+         "PHONE", "MPESA_CODE", "IP_ADDRESS", "PERSON", "USER_PATH", DENY_TERM, "USER_VALUE")
+    )
+}  # fmt: skip
 
 
 class ScrubbedText(msgspec.Struct, frozen=True):
@@ -89,19 +96,22 @@ class _NoContextEnhancer(ContextAwareEnhancer):
 class TextScrubber:
     """Finds and replaces personal data in free text with ``<ENTITY>`` placeholders."""
 
-    def __init__(self, *, model_name: str = SPACY_MODEL, max_chars: int = 20_000, ner_cache_size: int = 50_000):
+    def __init__(
+        self,
+        *,
+        model_name: str = SPACY_MODEL,
+        max_chars: int = 20_000,
+        ner_cache_size: int = 50_000,
+        rule_budget_s: float = 0.25,
+    ):
         self._max_chars = max_chars
         self._engine = _NerEngine(model_name)
         self._engine.load()
         self._nlp = self._engine.get_nlp("en")
+        self._budget = TimeBudget(rule_budget_s)
+        self._person_rules = person_recognizers(self._budget)
         registry = RecognizerRegistry(supported_languages=["en"])
-        for recognizer in (
-            SpacyRecognizer(supported_entities=["PERSON"]),
-            CreditCardRecognizer(),
-            IbanRecognizer(),
-            IpRecognizer(),
-            *all_recognizers(),
-        ):
+        for recognizer in (SpacyRecognizer(supported_entities=["PERSON"]), *all_recognizers(self._budget)):
             registry.add_recognizer(recognizer)
         self._analyzer = AnalyzerEngine(
             registry=registry,
@@ -112,17 +122,28 @@ class TextScrubber:
         self._entities = sorted({e for r in registry.recognizers for e in r.supported_entities})
         self._ner_cache: OrderedDict[str, tuple[_NerSpan, ...]] = OrderedDict()
         self._ner_cache_size = ner_cache_size
+        self._ner_texts_run = 0
 
     @property
     def entities(self) -> list[str]:
         return list(self._entities)
 
+    @property
+    def ner_texts_run(self) -> int:
+        """How many (masked) texts went through NER so far; cache hits do not count."""
+        return self._ner_texts_run
+
     def scrub_many(self, texts: list[str], policy: TenantPolicy) -> list[ScrubbedText]:
         """Scrub every text; a text that cannot be analysed is dropped, never returned raw."""
-        results = self._analyze_many(texts)
         return [
-            ScrubbedText(None, {DROPPED: 1}) if found is None else _apply(text, found, policy)
-            for text, found in zip(texts, results)
+            ScrubbedText(None, {DROPPED: 1}) if spans is None else _replace(text, spans)
+            for text, spans in zip(texts, self.replacements_many(texts, policy))
+        ]
+
+    def replacements_many(self, texts: list[str], policy: TenantPolicy) -> list[list[tuple[int, int, str]] | None]:
+        """The ``(start, end, entity)`` spans ``scrub_many`` replaces in each text; ``None`` if dropped."""
+        return [
+            None if found is None else _spans(text, found, policy) for text, found in zip(texts, self._analyze_many(texts))
         ]
 
     def scrub(self, text: str, policy: TenantPolicy) -> ScrubbedText:
@@ -150,6 +171,7 @@ class TextScrubber:
                 self._ner_cache.move_to_end(mask)
         if not missing:
             return
+        self._ner_texts_run += len(missing)
         try:
             docs = list(self._nlp.pipe(missing, batch_size=64))
         except Exception as exc:  # noqa: BLE001 - retry one by one so one bad text drops alone
@@ -163,18 +185,30 @@ class TextScrubber:
         for mask, doc in zip(missing, docs):
             if doc is None:
                 continue  # not cached: _analyze_one sees None and the text is dropped
-            self._ner_cache[mask] = tuple(
-                _NerSpan("PERSON", ent.start_char, ent.end_char)
+            try:
+                rule_spans = self._person_spans(mask)
+            except Exception as exc:  # noqa: BLE001 - includes TimeoutError from the budget
+                log.error("person rules failed; the text is dropped", extra={"error": type(exc).__name__})
+                continue
+            ner_spans = [
+                span
                 for ent in doc.ents
-                if ent.label_ == "PERSON" and not looks_like_code(ent.text)
-            )
+                if ent.label_ == "PERSON" and not _inside_identifier(mask, ent.start_char, ent.end_char)
+                for span in [trim_ner_name(mask, ent.start_char, ent.end_char)]
+                if span is not None and not looks_like_code(mask[span[0] : span[1]])
+            ]
+            self._ner_cache[mask] = tuple(_NerSpan("PERSON", s, e) for s, e in sorted(set(ner_spans + rule_spans)))
         while len(self._ner_cache) > self._ner_cache_size:
             self._ner_cache.popitem(last=False)
+
+    def _person_spans(self, mask: str) -> list[tuple[int, int]]:
+        self._budget.start()
+        return [span for rule in self._person_rules for span in rule.spans(mask)]
 
     def _analyze_one(self, text: str, ner_spans: tuple[_NerSpan, ...] | None) -> list[RecognizerResult]:
         if ner_spans is None:
             raise RuntimeError("NER failed for this text")
-        ner_spans = tuple(s for s in ner_spans if not looks_like_code(text[s.start_char : s.end_char]))
+        self._budget.start()
         artifacts = NlpArtifacts(
             entities=list(ner_spans),
             tokens=None,
@@ -184,12 +218,26 @@ class TextScrubber:
             language="en",
             scores=[0.85] * len(ner_spans),
         )
-        return self._analyzer.analyze(
+        found = self._analyzer.analyze(
             text, language="en", entities=self._entities, nlp_artifacts=artifacts, score_threshold=0.3
         )
+        self._budget.remaining()  # raises if the rules together overran the budget
+        return found
 
 
-def _apply(text: str, found: list[RecognizerResult], policy: TenantPolicy) -> ScrubbedText:
+def _inside_identifier(text: str, start: int, end: int) -> bool:
+    """True if the span is a piece of a longer token: dotted, slashed or snake_case ("Forms.Button.OnClick")."""
+    before = text[max(0, start - 2) : start].rjust(2)
+    after = text[end : end + 2].ljust(2)
+    joined_before = before[1].isalnum() or (before[1] in _JOINERS and before[0].isalnum())
+    joined_after = after[0].isalnum() or (after[0] in _JOINERS and after[1].isalnum())
+    return joined_before or joined_after
+
+
+_JOINERS = frozenset("._/_\\")
+
+
+def _spans(text: str, found: list[RecognizerResult], policy: TenantPolicy) -> list[tuple[int, int, str]]:
     spans = [
         (r.start, r.end, r.entity_type)
         for r in found
@@ -197,11 +245,14 @@ def _apply(text: str, found: list[RecognizerResult], policy: TenantPolicy) -> Sc
         and text[r.start : r.end].casefold() not in _casefolded(policy.allow_terms)
     ]
     spans.extend((m.start(), m.end(), DENY_TERM) for m in _deny_pattern(policy.deny_terms).finditer(text) if m.end() > m.start())
-    merged = _merge(spans)
+    return _join_names(text, _merge(spans))
+
+
+def _replace(text: str, spans: list[tuple[int, int, str]]) -> ScrubbedText:
     pieces: list[str] = []
     removed: Counter[str] = Counter()
     cursor = 0
-    for start, end, entity in merged:
+    for start, end, entity in spans:
         pieces.append(text[cursor:start])
         pieces.append(f"<{entity}>")
         removed[entity] += 1
@@ -211,9 +262,9 @@ def _apply(text: str, found: list[RecognizerResult], policy: TenantPolicy) -> Sc
 
 
 def _merge(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """Overlapping spans become one, named after the longest: no piece of either survives."""
+    """Overlapping spans become one, named after the longest (the more specific on a tie): no piece of either survives."""
     merged: list[list] = []
-    for start, end, entity in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
+    for start, end, entity in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]), _ENTITY_RANK.get(s[2], 0))):
         if merged and start < merged[-1][1]:
             last = merged[-1]
             if end - start > last[1] - last[0]:
@@ -222,6 +273,17 @@ def _merge(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
         else:
             merged.append([start, end, entity])
     return [tuple(m) for m in merged]
+
+
+def _join_names(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """"<PERSON> <PERSON>" for one name split between rules becomes one placeholder, so errors group alike."""
+    joined: list[tuple[int, int, str]] = []
+    for span in spans:
+        if joined and span[2] == "PERSON" == joined[-1][2] and text[joined[-1][1] : span[0]] == " ":
+            joined[-1] = (joined[-1][0], span[1], "PERSON")
+        else:
+            joined.append(span)
+    return joined
 
 
 _NEVER = re.compile(r"(?!x)x")

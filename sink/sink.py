@@ -168,18 +168,25 @@ class Sink:
         self._spool.release(segment)
         self._outstanding.discard(segment.seq)
 
-    async def submit(self, events: list[EventRow], report: list[ScrubCountRow]) -> int:
-        """Make the rows durable; raises SpoolFull when the collector must push back.
+    async def submit_record(
+        self, tenant: str, record: bytes, install_hashes: list[str], keep: list[bool]
+    ) -> int:
+        """Make an encoded SpoolBatch durable; raises SpoolFull when the collector must push back.
 
-        Rows of an installation whose consent was revoked are dropped here, with no
-        await between the check and the append, so a purge that has started can
-        never be followed by one of its rows entering the spool. Returns how many
-        were dropped.
+        ``keep[i]`` False drops row i (a duplicate). Rows of an installation whose
+        consent was revoked are dropped too, with no await between the check and
+        the append, so a purge that has started is never followed by one of its
+        rows entering the spool. The common case (nothing to drop) appends the
+        worker's bytes untouched. Returns how many rows were dropped for consent.
         """
-        kept = [row for row in events if (row.tenant, row.install_hash) not in self.tombstones]
-        if kept or report:
-            await self._spool.append(self._encoder.encode(SpoolBatch(kept, report)))
-        return len(events) - len(kept)
+        revoked = [(tenant, h) in self.tombstones for h in install_hashes]
+        if all(keep) and not any(revoked):
+            await self._spool.append(record)
+            return 0
+        batch = self._decoder.decode(record)
+        rows = [row for row, k, r in zip(batch.events, keep, revoked) if k and not r]
+        await self._spool.append(self._encoder.encode(SpoolBatch(rows, batch.report)))
+        return sum(1 for k, r in zip(keep, revoked) if k and r)
 
     async def flush(self, timeout_s: float) -> bool:
         """Store everything acknowledged so far; False if that took longer than ``timeout_s``."""

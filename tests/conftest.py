@@ -44,6 +44,9 @@ operator_keys = ["{OPERATOR}"]
 [spool]
 flush_interval_s = 0.2
 
+[scrub]
+workers = 1
+
 [tenants.acme]
 ingest_keys = ["{ACME_INGEST}"]
 admin_keys = ["{ACME_ADMIN}"]

@@ -57,7 +57,7 @@ def test_schemathesis_finds_no_server_error_and_no_reply_outside_the_schema(coll
                 "response_schema_conformance,response_headers_conformance",
                 "--max-examples", "40", "--generation-deterministic", "--no-color",
             ],
-            capture_output=True, text=True, timeout=600,
+            capture_output=True, text=True, timeout=600, cwd=collector_process.data_dir,
         )
         assert result.returncode == 0, result.stdout[-4000:]
     health = urllib.request.urlopen(f"{collector_process.url}/healthz", timeout=5)

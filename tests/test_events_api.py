@@ -252,3 +252,22 @@ async def test_scrub_report_counts_removed_entities_without_values(collector):
     assert entities.get("MPESA_TILL", 0) >= 1 and entities.get("KRA_PIN", 0) >= 1
     flat = str(await collector.rows("SELECT * FROM telemetry.scrub_report"))
     assert "654321" not in flat and "P051234567M" not in flat
+
+
+async def test_a_dead_scrubbing_worker_costs_one_503_and_the_pool_recovers(collector):
+    import os
+    import signal
+
+    from collector.resources import SCRUB_POOL
+
+    pool = collector.app[SCRUB_POOL]._pool
+    for pid in list(pool._processes):  # a fault we cannot cause through the API: a worker dies
+        os.kill(pid, signal.SIGKILL)
+    statuses = []
+    for _ in range(3):
+        response = await collector.post({"events": [make_event()]})
+        statuses.append(response.status)
+        if response.status == 202:
+            break
+    assert statuses[-1] == 202
+    assert set(statuses) <= {202, 503}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import time
 
 import pytest
 
@@ -51,6 +52,59 @@ FOUND = {
         "patient: Achieng Wambui has no allergy record",
         "Refund issued for Peter Kamau at 10:42",
         "customer 'Priya Sharma' exceeded credit",
+        "loyalty update failed: customer wanjiru kamau not found",
+        "iTax upload rejected: PIN mismatch for name MUTHONI NJOROGE",
+        '{"employee":"Venkatesh Iyer","error":"negative levy"}',
+        "INSERT INTO patients (name) VALUES ('Siobhan O'Brien')",
+        "Leave request by Niamh Fitzgerald overlaps",
+        "KYC failed for Priya K. Sharma",
+        "Timesheet note too long for Rhys",
+    ],
+    "PHONE": [
+        "OTP to +91 98765 43210 failed",
+        "mobile 9876543210 invalid",
+        "SMS to +44 7700 900123 failed",
+        "call 07700 900123 or +44 (0)7700 900123",
+    ],
+    "MPESA_CODE": [
+        "Duplicate M-Pesa receipt QGH7X8Y9Z0 ignored",
+        '{"TransID":"SBK2L4M6N8"}',
+    ],
+    "NATIONAL_ID": [
+        "Customer Jane (ID 12345678) over limit",
+        "ID No. 2345678 duplicated",
+        '{"id_number":"8695825"}',
+        "aadhaar 2345 6789 0124 mismatch",
+        "NI number JG 10 37 59 A invalid",
+        "nino ab123456c rejected",
+    ],
+    "SECRET": [
+        "Invalid API Key provided: sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+        "Stripe.js: Invalid publishable key pk_live_51H8abcdefGHIJKLmnop",
+        "AWS key AKIAIOSFODNN7EXAMPLE does not exist",
+        "jwt expired, token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJlLXNpZ25hdHVyZQ",
+        "Authorization: Bearer 9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+        "postgres://inventory:hunter2@db:5432/inventory unreachable",
+        "Server=tcp:db,1433;User ID=svc;Password=Tr0ub4dor&3;Encrypt=True;",
+        "'PASSWORD': 'S3cr3t!'",
+        "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----",
+    ],
+    "USER_PATH": [
+        r"open 'C:\Users\wanjiru\AppData\Roaming\app\config.json'",
+        "at /home/priya.s/support/views.py line 3",
+        "/Users/jdoe/Library/Application Support/x",
+    ],
+    "CREDIT_CARD": ["card 4111 1111 1111 1111 declined", "PAN 5500-0000-0000-0004 refused"],
+    "IBAN_CODE": ["Direct debit to GB82 WEST 1234 5698 7654 32 failed", "IBAN DE89370400440532013000 closed"],
+    "IP_ADDRESS": ["login from 41.90.12.7 blocked", "session from 2c0f:fa18:a20:6c::1 rejected"],
+    "BANK_ACCOUNT": ["Bank reconciliation: a/c 0123456789012 not matched", '{"account_number":"1234567890"}'],
+    "USER_VALUE": [
+        "Price override on item 'Panadol Extra 500mg' exceeds limit",
+        '{"note":"leave with the watchman","status":"REJECTED"}',
+        "Refund lookup: address='12 Baker Street, London'",
+        "Gift message rejected by profanity filter: 'see you soon'",
+        "UPDATE products SET price=10 WHERE name='Kimbo 1kg'",
+        "GET /api/search?q=blue+jacket failed",
     ],
 }
 
@@ -64,6 +118,21 @@ KEPT = [
     "Till drawer opened; paybill screen loaded",
     "Build A1234 completed in 2.5 s",
     "Report for Sales module generated",
+    "Commit 3f9a1c2b4d5e6f708192a3b4c5d6e7f809112233 introduced regression",
+    "ERRTIMEOUT waiting for cash drawer; SYNCFAILED batch; TOKENSTALE refresh",
+    "trace_id=4532015112830367 sampled=1",
+    "Barcode 6161234567894 not found in price list",
+    "Build 10.0.19045.3803 / app 24.6.1; Could not load 'System.Data.SQLite, Version=1.0.118.0'",
+    "Omnix 5.3.1.150 failed to start",
+    "Kafka offset 505277951765 committed for partition 3",
+    "Epoch 1704067200 is before cutoff; 16:42:05 local",
+    "at bundle.js:12:345 in Timer.flush",
+    "Visual Studio 2022 on Safari 17.4 with Kafka and Jenkins",
+    "password authentication failed for user; Invalid token: jwt malformed",
+    "near \"WHERE\": syntax error; KeyError: 'order_id'; template 'receipt_v2' not approved",
+    "System.Windows.Forms.Button.OnMouseUp(MouseEventArgs mevent)",
+    "Grace period of 30 days applies; Will retry; Mark as paid",
+    "/srv/home/build.log and /users/123/orders",
 ]
 
 
@@ -76,6 +145,71 @@ def test_recognizer_finds_and_replaces_with_a_typed_placeholder(text_scrubber, e
 @pytest.mark.parametrize("text", KEPT)
 def test_technical_text_survives_unchanged(text_scrubber, text):
     assert scrub(text_scrubber, text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("customer phone (0712) 345 678 failed", "customer phone <PHONE> failed"),
+        ("(0712-345678)", "(<PHONE>)"),
+        (r"C:\Users\wanjiru.kamau\Desktop\x.xlsx", r"C:\Users\<USER_PATH>\Desktop\x.xlsx"),
+        ("postgres://app:s3cret@db:5432/x", "postgres://app:<SECRET>@db:5432/x"),
+        ("Authorization: Bearer abcdefgh12345678", "Authorization: Bearer <SECRET>"),
+        ("GET /x?email=a.b@example.com&phone=0712345678", "GET /x?email=<EMAIL>&phone=<PHONE>"),
+        ("customer Wanjiru Kamau paid", "customer <PERSON> paid"),
+    ],
+)
+def test_placeholders_replace_only_the_value(text_scrubber, text, expected):
+    assert scrub(text_scrubber, text) == expected
+
+
+def test_card_number_needs_a_luhn_check_and_an_issuer_prefix(text_scrubber):
+    assert "<CREDIT_CARD>" in scrub(text_scrubber, "card 4111111111111111")
+    assert scrub(text_scrubber, "card 4111111111111112") == "card 4111111111111112"  # Luhn fails
+    assert scrub(text_scrubber, "id 9111111111111119") == "id 9111111111111119"  # no issuer starts with 9
+
+
+def test_aadhaar_needs_its_checksum_and_run_together_digits_need_context(text_scrubber):
+    assert scrub(text_scrubber, "ref 2345 6789 0123") == "ref 2345 6789 0123"  # Verhoeff fails
+    assert "<NATIONAL_ID>" in scrub(text_scrubber, "aadhaar 234567890124 mismatch")
+    assert scrub(text_scrubber, "offset 234567890124") == "offset 234567890124"
+
+
+def test_mpesa_code_needs_letters_and_digits_and_exactly_ten_characters(text_scrubber):
+    assert scrub(text_scrubber, "ECONNRESET BADPAYLOAD QGH7X8Y9Z0A KRACU0100004321") == (
+        "ECONNRESET BADPAYLOAD QGH7X8Y9Z0A KRACU0100004321"
+    )
+
+
+def test_national_id_digits_need_a_context_word(text_scrubber):
+    assert scrub(text_scrubber, "order id 12345678 shipped") == "order id 12345678 shipped"
+    assert scrub(text_scrubber, "national id 12345678 dup") == "national id <NATIONAL_ID> dup"
+
+
+def test_common_word_names_need_a_second_name_or_a_role(text_scrubber):
+    assert scrub(text_scrubber, "Grace period expired") == "Grace period expired"
+    assert scrub(text_scrubber, "refund for Grace failed") == "refund for <PERSON> failed"
+    assert scrub(text_scrubber, "signed by Grace Hall") == "signed by <PERSON>"
+
+
+def test_lower_case_names_need_a_role_word(text_scrubber):
+    assert scrub(text_scrubber, "sync brian kamau job") == "sync brian kamau job"
+    assert scrub(text_scrubber, "patient brian kamau is under 12") == "patient <PERSON> is under 12"
+
+
+def test_values_under_technical_keys_stay(text_scrubber):
+    text = '{"error":"Housing levy computed negative","status":"REJECTED","code":"23503"}'
+    assert scrub(text_scrubber, text) == text
+
+
+def test_secrets_are_redacted_never_hashed(text_scrubber):
+    out = scrub(text_scrubber, "apiKey=9f8e7d6c5b4a39281706f5e4d3c2b1a0 rejected")
+    assert out == "apiKey=<SECRET> rejected"
+
+
+def test_truncated_pem_block_is_redacted_to_the_end(text_scrubber):
+    out = scrub(text_scrubber, "Key was:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAxyz+/abc\nQWERTY")
+    assert out == "Key was:\n<SECRET>"
 
 
 def test_kra_pin_needs_exactly_nine_digits_between_letters(text_scrubber):
@@ -108,3 +242,41 @@ def test_scrubbing_never_opens_a_network_connection(text_scrubber, monkeypatch):
     monkeypatch.setattr(socket, "create_connection", refuse)
     out = scrub(text_scrubber, "mail wanjiru@example.co.ke, site https://shop.example.co.uk/x")
     assert "<EMAIL>" in out
+
+
+def test_pathological_inputs_finish_fast_and_never_come_back_raw(text_scrubber):
+    inputs = [
+        "a" * 19_000 + "@",
+        "customer " * 2_000,
+        "1 " * 9_000,
+        "'" + "x " * 9_000,
+        "-----BEGIN KEY-----" + "A" * 19_000,
+        "C:\\Users\\" + "a b " * 4_000,
+    ]
+    started = time.perf_counter()
+    results = text_scrubber.scrub_many(inputs, POLICY)
+    assert time.perf_counter() - started < 10
+    for text, result in zip(inputs, results):
+        assert result.text != text or result.removed == {}
+
+
+def test_rule_phase_over_its_time_budget_drops_the_text():
+    scrubber = TextScrubber(rule_budget_s=0.0)
+    result = scrubber.scrub("customer Wanjiru Kamau, phone 0712 345 678", POLICY)
+    assert result.text is None and result.removed == {"DROPPED": 1}
+
+
+def test_messages_differing_only_in_digits_never_rerun_ner(text_scrubber):
+    before = text_scrubber.ner_texts_run
+    first = text_scrubber.scrub("Sale 1042 for customer Wanjiru Kamau failed at till 512345", POLICY)
+    after_first = text_scrubber.ner_texts_run
+    second = text_scrubber.scrub("Sale 9981 for customer Wanjiru Kamau failed at till 774411", POLICY)
+    assert after_first == before + 1 and text_scrubber.ner_texts_run == after_first
+    assert first.text == "Sale 1042 for customer <PERSON> failed at till <MPESA_TILL>"
+    assert second.text == "Sale 9981 for customer <PERSON> failed at till <MPESA_TILL>"
+
+
+def test_deny_terms_still_replace_and_allow_terms_still_win(text_scrubber):
+    policy = TenantPolicy(deny_terms=("Project Falcon",), allow_terms=("Kamau",))
+    out = text_scrubber.scrub("project falcon sync for customer Kamau", policy).text
+    assert out == "<REDACTED> sync for customer Kamau"

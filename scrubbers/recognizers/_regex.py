@@ -3,29 +3,36 @@
 Presidio's ``PatternRecognizer`` reports the whole match. Our rules often need
 context inside the pattern ("till no 123456") while only the value is sensitive,
 so a pattern may name a ``value`` group and only that group is reported.
+
+Patterns are compiled with the ``regex`` module so every search runs under the
+scrubber's per-text time budget (see ``_budget.py``).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 
+import regex
 from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+from scrubbers.recognizers._budget import UNLIMITED, TimeBudget
 
 
 class RegexRecognizer(EntityRecognizer):
     """Reports each match (or its ``value`` group) of ``patterns`` as ``entity``."""
 
+    budget: TimeBudget = UNLIMITED
+
     def __init__(
         self,
         entity: str,
-        patterns: Iterable[str | re.Pattern[str]],
+        patterns: Iterable[str | regex.Pattern],
         score: float,
         validate: Callable[[str], bool] | None = None,
         flags: int = 0,
         name: str | None = None,
     ):
-        self._patterns = [p if isinstance(p, re.Pattern) else re.compile(p, flags) for p in patterns]
+        self._patterns = [p if isinstance(p, regex.Pattern) else regex.compile(p, flags) for p in patterns]
         self._score = score
         self._validate = validate
         super().__init__(supported_entities=[entity], name=name or type(self).__name__)
@@ -36,13 +43,20 @@ class RegexRecognizer(EntityRecognizer):
     def analyze(self, text, entities, nlp_artifacts=None):
         entity = self.supported_entities[0]
         results = []
+        for start, end in self.spans(text):
+            results.append(RecognizerResult(entity, start, end, self._score))
+        return results
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Character spans of every (validated) value in ``text``."""
+        found = []
         for pattern in self._patterns:
             has_value_group = "value" in pattern.groupindex
-            for match in pattern.finditer(text):
+            for match in pattern.finditer(text, timeout=self.budget.remaining()):
                 start, end = match.span("value") if has_value_group else match.span()
                 if start < 0 or start == end:
                     continue
                 if self._validate and not self._validate(text[start:end]):
                     continue
-                results.append(RecognizerResult(entity, start, end, self._score))
-        return results
+                found.append((start, end))
+        return found

@@ -1,21 +1,25 @@
 """E-mail addresses, validated offline.
 
-Presidio's own EmailRecognizer validates the domain through tldextract, which
+Presidio's own OfflineEmailRecognizer validates the domain through tldextract, which
 downloads the public suffix list on first use and hangs for minutes without a
 network (presidio#1205). A syntactic check is enough to decide "this is an
 address": a local part, one ``@``, dot-separated labels and an alphabetic TLD.
+The local part takes the characters real mailboxes use (letters, digits and
+``._%+-``); RFC 5322 allows ``'``, ``=``, ``/`` and ``?`` too, but in logs those
+are delimiters (``email='a@b.c'``, ``?email=a@b.c``), and a user-info password
+before ``@`` in a URL is left to the URL-credentials rule. Score 0.95.
 """
 
-import re
+import regex
 
 from scrubbers.recognizers._regex import RegexRecognizer
 
-EMAIL = re.compile(
-    r"(?<![\w.+-])[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+EMAIL = regex.compile(
+    r"(?<![\w.+:%-])[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*"
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![A-Za-z0-9])"
 )
 
 
-class EmailRecognizer(RegexRecognizer):
+class OfflineEmailRecognizer(RegexRecognizer):
     def __init__(self):
         super().__init__("EMAIL", [EMAIL], score=0.95)

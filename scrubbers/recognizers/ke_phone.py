@@ -8,16 +8,17 @@ leaves Kenya out of its default regions and is its slowest recognizer, so this
 one is a regex: the fixed prefixes keep false positives rare (score 0.8).
 """
 
-import re
-
 from scrubbers.recognizers._regex import RegexRecognizer
 
 _SEP = r"[ .\-]?"
-KE_PHONE = re.compile(
-    r"(?<![\w+])"
-    r"(?:\(?(?:\+|00)?254\)?" + _SEP + r"\(?0?|\(?0)"  # +254 / 254 / (254) / 0 / (0
-    r"[17]\d{2}\)?" + _SEP + r"\d{3}" + _SEP + r"\d{3}"
-    r"(?!\d)"
+_REST = _SEP + r"\d{3}" + _SEP + r"\d{3}(?!\d)"
+KE_PHONE = (
+    r"(?<![\w+])(?:"
+    r"(?:\+|00)?254" + _SEP + r"0?[17]\d{2}"  # +254 712 / 254712 / +254-0712
+    r"|\((?:\+|00)?254\)" + _SEP + r"0?[17]\d{2}"  # (+254) 712
+    r"|\(0[17]\d{2}\)"  # (0712)
+    r"|0[17]\d{2}"  # 0712 / 0110
+    r")" + _REST
 )
 
 

@@ -7,11 +7,11 @@ so matching ignores case. The shape is specific enough (a fixed letter at each
 end around exactly nine digits) that no context word is needed: score 0.9.
 """
 
-import re
+import regex
 
 from scrubbers.recognizers._regex import RegexRecognizer
 
-KRA_PIN = re.compile(r"(?<![A-Za-z0-9])[AP]\d{9}[A-Z](?![A-Za-z0-9])", re.IGNORECASE)
+KRA_PIN = regex.compile(r"(?<![A-Za-z0-9])[AP]\d{9}[A-Z](?![A-Za-z0-9])", regex.IGNORECASE)
 
 
 class KraPinRecognizer(RegexRecognizer):

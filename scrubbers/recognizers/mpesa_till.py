@@ -8,7 +8,7 @@ paybill, buy goods, business no, account/acc/a/c, M-Pesa. An account value must
 hold a digit, so that "account locked" keeps its words.
 """
 
-import re
+import regex
 
 from scrubbers.recognizers._regex import RegexRecognizer
 
@@ -16,7 +16,7 @@ _CONTEXT = (
     r"(?:till|paybill|pay\s?bill|buy\s?goods|business|short\s?code|shortcode|"
     r"acc(?:ount)?|a/c|m-?pesa)"
 )
-MPESA_TILL = re.compile(
+MPESA_TILL = regex.compile(
     r"(?i)\b" + _CONTEXT + r"(?:[\s_]*(?:no|num|number|ref|reference|id|#))?\.?"
     r"[\s:#=\"'_-]{0,3}(?P<value>(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]{3,19})(?![A-Za-z0-9])"
 )

@@ -1,0 +1,40 @@
+"""Payment card numbers (PANs), checked with the Luhn algorithm.
+
+ISO/IEC 7812 card numbers have 13 to 19 digits, printed in groups of four with
+spaces or dashes, and end in a Luhn check digit. A candidate must also start
+with a major network's issuer prefix (Visa 4, Mastercard 51-55 and 2221-2720,
+Amex 34/37, Diners 30/36/38, JCB 35, Discover 6011/644-649/65, UnionPay 62), so
+16-digit trace ids and EAN barcodes are not taken for cards unless both checks
+pass by chance. Relay checks no Luhn and users complain of ids eaten as cards
+(getsentry/sentry#1518). Score 0.9.
+"""
+
+import regex
+
+from scrubbers.recognizers._regex import RegexRecognizer
+
+CARD = r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])"
+_ISSUER = regex.compile(r"4|5[1-5]|2(?:2[2-9]|[3-6]\d|7[01]|720)|3[47]|3[068]|35|6011|64[4-9]|65|62")
+
+
+def luhn_valid(number: str) -> bool:
+    digits = [int(c) for c in number if c.isdigit()]
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        if i % 2 == 1:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def _is_card(value: str) -> bool:
+    digits = "".join(c for c in value if c.isdigit())
+    if not 13 <= len(digits) <= 19 or len(set(digits)) == 1:
+        return False
+    separators = {c for c in value if not c.isdigit()}
+    return len(separators) <= 1 and bool(_ISSUER.match(digits)) and luhn_valid(digits)
+
+
+class PaymentCardRecognizer(RegexRecognizer):
+    def __init__(self):
+        super().__init__("CREDIT_CARD", [CARD], score=0.9, validate=_is_card)

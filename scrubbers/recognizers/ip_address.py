@@ -1,0 +1,53 @@
+"""IPv4 and IPv6 addresses.
+
+Candidates are checked with the standard library's ``ipaddress`` parser. Four
+dotted numbers are also how Windows and .NET write versions (``1.0.118.0``,
+``Omnix 5.3.1.150``), so a dotted quad is left alone when it reads as a version:
+after ``v``, "version", "build", "release" or a dash, right after a capitalised
+product name ("Omnix 5.3.1.150"), or followed by a file extension. An IPv6
+candidate needs at least two colons and a valid parse, which excludes clock times
+and ``file.js:12:5`` positions. Score 0.85.
+"""
+
+import ipaddress
+
+import regex
+from presidio_analyzer import RecognizerResult
+
+from scrubbers.recognizers._regex import RegexRecognizer
+
+IPV4 = regex.compile(r"(?<![\w.-])(?:\d{1,3}\.){3}\d{1,3}(?![\w-]|\.\d)")
+IPV6 = regex.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])")
+_VERSION_BEFORE = regex.compile(r"(?i)(?:\bv|\bversion\W{0,2}|\bver\W{0,2}|\bbuild\W{0,2}|\brelease\W{0,2}|-|(?-i:\b[A-Z][a-z]+ ))$")
+_FILE_AFTER = regex.compile(r"\.[A-Za-z]")
+
+
+def _valid(candidate: str) -> bool:
+    try:
+        ipaddress.ip_address(candidate)
+    except ValueError:
+        return False
+    return True
+
+
+class IpAddressRecognizer(RegexRecognizer):
+    def __init__(self):
+        super().__init__("IP_ADDRESS", [IPV4, IPV6], score=0.85)
+
+    def spans(self, text):
+        found = []
+        for match in IPV4.finditer(text, timeout=self.budget.remaining()):
+            start, end = match.span()
+            if _VERSION_BEFORE.search(text[max(0, start - 12) : start]) or _FILE_AFTER.match(text, end):
+                continue
+            if _valid(match.group()):
+                found.append((start, end))
+        for match in IPV6.finditer(text, timeout=self.budget.remaining()):
+            value = match.group()
+            if value.count(":") >= 2 and any(c not in ":0" for c in value) and _valid(value):
+                if "::" in value or value.count(":") == 7:
+                    found.append(match.span())
+        return found
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        return [RecognizerResult("IP_ADDRESS", s, e, self._score) for s, e in self.spans(text)]

@@ -1,0 +1,48 @@
+"""Data values inside SQL statements and database error details.
+
+Drivers put the failing statement into the error ("INSERT INTO customers (...)
+VALUES ('Wanjiru Kamau', '0712...')", "UPDATE products SET name='...' WHERE
+id=5"), and PostgreSQL adds ``DETAIL: Key (phone)=(...)`` and ``Failing row
+contains (...)``. Every string literal in a statement is data someone entered,
+so each one is replaced whatever it looks like; numbers stay (ids, prices).
+In PostgreSQL details every non-numeric, non-null value of the row is replaced.
+A statement is recognised by its keywords in upper case, as ORMs and drivers
+print them. Score 0.6; a more specific recognizer on the same span names it.
+"""
+
+import regex
+from presidio_analyzer import RecognizerResult
+
+from scrubbers.recognizers._regex import RegexRecognizer
+
+STATEMENT = regex.compile(r"\b(?:INSERT\s+INTO|UPDATE\s+\S+\s+SET|DELETE\s+FROM|SELECT\s.{0,400}?\bFROM)\b")
+LITERAL = regex.compile(r"'(?P<value>(?:[^'\n]|'')+)'")
+PG_DETAIL = regex.compile(r"\bKey \([^)\n]{1,200}\)=\((?P<value>[^\n]{1,500}?)\)(?= already| is not|\s|$)|Failing row contains \((?P<row>[^\n]{1,2000})\)")
+_PLAIN = regex.compile(r"^(?:null|t|f|true|false|-?\d+(?:\.\d+)?)$", regex.IGNORECASE)
+
+
+class SqlValueRecognizer(RegexRecognizer):
+    def __init__(self):
+        super().__init__("USER_VALUE", [LITERAL], score=0.6)
+
+    def spans(self, text):
+        found = []
+        statement = STATEMENT.search(text, timeout=self.budget.remaining())
+        if statement:
+            for match in LITERAL.finditer(text, statement.start(), timeout=self.budget.remaining()):
+                found.append(match.span("value"))
+        for match in PG_DETAIL.finditer(text, timeout=self.budget.remaining()):
+            if match.group("value") is not None:
+                if not _PLAIN.match(match.group("value")):
+                    found.append(match.span("value"))
+                continue
+            offset = match.start("row")
+            for part in regex.finditer(r"[^,]+", match.group("row")):
+                value = part.group().strip()
+                if value and not _PLAIN.match(value):
+                    lead = len(part.group()) - len(part.group().lstrip())
+                    found.append((offset + part.start() + lead, offset + part.start() + lead + len(value)))
+        return found
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        return [RecognizerResult("USER_VALUE", s, e, self._score) for s, e in self.spans(text)]

@@ -1,0 +1,26 @@
+"""The user-name segment of home-directory paths.
+
+Windows profiles live under ``C:\\Users\\<name>\\`` (``Documents and Settings``
+before Vista), macOS homes under ``/Users/<name>/`` and Linux homes under
+``/home/<name>/``; stack traces and file errors carry them, and the account name
+is often the person's name. Only that segment is replaced, so the path stays
+readable: ``C:\\Users\\<USER_PATH>\\AppData\\...``. Doubled backslashes (JSON,
+C# string escapes) are accepted. Windows names may contain spaces when a path
+separator follows. Shared profiles (Public, Default, All Users) are not personal.
+The directory layout is fixed by the operating systems: score 0.9.
+"""
+
+from scrubbers.recognizers._regex import RegexRecognizer
+
+_SEG = r"[^\\/\s:*?\"'<>|;,]+"
+_NAME = r"(?P<value>" + _SEG + r"(?:[ ]" + _SEG + r"){1,3}(?=\\|/)|" + _SEG + r")"
+USER_PATHS = [
+    r"(?<![A-Za-z0-9])(?i:[a-z]:)(?:\\{1,2}|/)(?i:users|documents and settings)(?:\\{1,2}|/)" + _NAME,
+    r"(?<![\w.:-])/(?:Users|home)/" + _NAME,
+]
+_SHARED = frozenset({"public", "default", "default user", "all users", "shared", "guest"})
+
+
+class UserPathRecognizer(RegexRecognizer):
+    def __init__(self):
+        super().__init__("USER_PATH", USER_PATHS, score=0.9, validate=lambda name: name.casefold() not in _SHARED)
