@@ -25,6 +25,8 @@ SCRUB_POOL = web.AppKey("scrub_pool", ScrubPool)
 MEMORY = web.AppKey("memory", MemoryGauge)
 METRICS = web.AppKey("metrics", Metrics)
 BACKGROUND = web.AppKey("background", set)
+# Coroutines run once resources are open (resuming purges); registered by create_app.
+STARTED = web.AppKey("started", list)
 
 
 def fault_hook(config: Config):
@@ -61,6 +63,7 @@ async def open_resources(app: web.Application) -> AsyncIterator[None]:
             idempotency_window_s=config.spool.idempotency_window_s,
             fault=fault_hook(config),
             observer=metrics,
+            cluster=config.clickhouse_cluster,
         ),
     )
     await sink.start()
@@ -78,10 +81,6 @@ async def open_resources(app: web.Application) -> AsyncIterator[None]:
     await sink.close(timeout_s=config.spool.shutdown_timeout_s)
     await scrub_pool.close()
     log.info("collector stopped", extra={"rows_inserted": sink.stats.rows_inserted})
-
-
-# Coroutines run once resources are open (resuming purges); registered by create_app.
-STARTED = web.AppKey("started", list)
 
 
 def spawn(app: web.Application, coro) -> asyncio.Task:

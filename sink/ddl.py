@@ -8,6 +8,8 @@ whole-part drop (``ttl_only_drop_parts``) rather than a row-by-row rewrite.
 
 from __future__ import annotations
 
+import argparse
+import re
 from dataclasses import dataclass
 
 import msgspec
@@ -84,17 +86,104 @@ TABLES: tuple[Table, ...] = (
 TABLE_BY_ROW_TYPE = {t.row_type: t for t in TABLES}
 
 
-def create_statements(database: str) -> list[str]:
-    """Idempotent DDL for a single server (or chDB)."""
-    statements = [f"CREATE DATABASE IF NOT EXISTS {database}"]
+# How a Distributed table spreads each table's rows over the shards. One
+# installation's events (and its tombstone, and the audit rows about it) land on
+# one shard, so a purge is a mutation each shard runs on its own rows. A
+# Replacing or Summing table shards by columns of its sorting key, so every
+# version of one key meets on one shard: merges and FINAL never look across shards.
+SHARDING_KEYS: dict[str, str] = {
+    "events": "cityHash64(tenant, install_hash)",
+    "scrub_report": "cityHash64(tenant, field, entity)",
+    "audit": "cityHash64(tenant, subject_hash)",
+    "purges": "cityHash64(tenant, purge_id)",
+    "tombstones": "cityHash64(tenant, install_hash)",
+}
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_ENGINE = re.compile(r"^(?P<family>[A-Za-z]*MergeTree)(?:\((?P<args>.*)\))?$")
+
+
+def create_statements(database: str, cluster: str | None = None) -> list[str]:
+    """Idempotent DDL: for a single server (or chDB), or ON CLUSTER when ``cluster`` is named.
+
+    On a cluster each table is a replicated ``<name>_local`` on every node plus
+    a Distributed ``<name>`` that the collector inserts into and queries.
+    """
+    if cluster is None:
+        return [f"CREATE DATABASE IF NOT EXISTS {database}"] + [
+            _create_table(database, table, table.engine, f"non_replicated_deduplication_window = {DEDUP_WINDOW}")
+            for table in TABLES
+        ]
+    for name in (database, cluster):
+        if not _NAME.match(name):
+            raise ValueError(f"{name!r}: database and cluster names must be plain identifiers")
+    statements = [f"CREATE DATABASE IF NOT EXISTS {database} ON CLUSTER {cluster}"]
     for table in TABLES:
-        columns = ",\n    ".join(f"`{name}` {ch_type}" for name, ch_type in clickhouse_columns(table.row_type))
+        local = f"{table.name}_local"
+        # Replicated tables deduplicate retried inserts by default; the window is
+        # widened to the same count of tokens the single server keeps.
         statements.append(
-            f"CREATE TABLE IF NOT EXISTS {database}.{table.name}\n(\n    {columns}\n)\n"
-            f"ENGINE = {table.engine}\n"
-            f"PARTITION BY {table.partition_by}\n"
-            f"ORDER BY {table.order_by}\n"
-            f"TTL {table.ttl}\n"
-            f"SETTINGS ttl_only_drop_parts = 1, non_replicated_deduplication_window = {DEDUP_WINDOW}"
+            _create_table(
+                database,
+                table,
+                replicated_engine(table.engine, f"/clickhouse/tables/{{shard}}/{database}/{local}"),
+                f"replicated_deduplication_window = {DEDUP_WINDOW}",
+                name=local,
+                cluster=cluster,
+            )
+        )
+        statements.append(
+            f"CREATE TABLE IF NOT EXISTS {database}.{table.name} ON CLUSTER {cluster}\n"
+            f"(\n    {_column_list(table)}\n)\n"
+            f"ENGINE = Distributed('{cluster}', '{database}', '{local}', {SHARDING_KEYS[table.name]})"
         )
     return statements
+
+
+def replicated_engine(engine: str, keeper_path: str) -> str:
+    """The Replicated* counterpart of a single-server MergeTree engine, keeping its arguments.
+
+    ``SummingMergeTree(count)`` becomes ``ReplicatedSummingMergeTree('<path>', '{replica}', count)``.
+    """
+    match = _ENGINE.match(engine)
+    if match is None:
+        raise ValueError(f"{engine!r} is not a MergeTree-family engine")
+    args = [f"'{keeper_path}'", "'{replica}'"]
+    if match["args"]:
+        args.append(match["args"])
+    return f"Replicated{match['family']}({', '.join(args)})"
+
+
+def _column_list(table: Table) -> str:
+    return ",\n    ".join(f"`{name}` {ch_type}" for name, ch_type in clickhouse_columns(table.row_type))
+
+
+def _create_table(
+    database: str, table: Table, engine: str, dedup_setting: str, *, name: str | None = None, cluster: str | None = None
+) -> str:
+    on_cluster = f" ON CLUSTER {cluster}" if cluster else ""
+    return (
+        f"CREATE TABLE IF NOT EXISTS {database}.{name or table.name}{on_cluster}\n(\n    {_column_list(table)}\n)\n"
+        f"ENGINE = {engine}\n"
+        f"PARTITION BY {table.partition_by}\n"
+        f"ORDER BY {table.order_by}\n"
+        f"TTL {table.ttl}\n"
+        f"SETTINGS ttl_only_drop_parts = 1, {dedup_setting}"
+    )
+
+
+def render(statements: list[str]) -> str:
+    """Statements as one SQL script, the form kept in deploy/*/schema.sql."""
+    return ";\n\n".join(statements) + ";\n"
+
+
+def _main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m sink.ddl", description="Print the collector's DDL.")
+    parser.add_argument("--cluster", help="emit the ReplicatedMergeTree + Distributed variant ON CLUSTER this name")
+    parser.add_argument("--database", default="telemetry")
+    args = parser.parse_args(argv)
+    print(render(create_statements(args.database, args.cluster)), end="")
+
+
+if __name__ == "__main__":
+    _main()

@@ -34,7 +34,7 @@ async def delete_install_rows(sink: Sink, tenant: str, install_hash: str) -> dic
     """Physically delete the rows; returns what is left per table (all zero on success)."""
     for table in INSTALL_TABLES:
         await sink.command(
-            f"ALTER TABLE {sink.database}.{table} DELETE WHERE {_WHERE}",
+            f"ALTER TABLE {sink.mutation_target(table)} DELETE WHERE {_WHERE}",
             {"mutations_sync": 2},
             parameters={"tenant": tenant, "install_hash": install_hash},
         )

@@ -55,6 +55,7 @@ class SinkSettings:
     idempotency_max_ids: int = 500_000
     idempotency_window_s: float = 24 * 3600
     fsync: bool = True  # False only in benchmarks that measure what fsync costs
+    cluster: str | None = None  # ClickHouse cluster name: replicated local tables behind Distributed ones
     # Test-only fault hook: called before each insert; raising makes the insert fail.
     fault: Callable[[str], None] | None = None
     observer: "InsertObserver | None" = None
@@ -129,7 +130,7 @@ class Sink:
     async def start(self) -> None:
         """Open ClickHouse, create tables, replay what an earlier run left in the spool."""
         self._client, self.database = await self._on_db_thread(self._open_client)
-        for statement in create_statements(self.database):
+        for statement in create_statements(self.database, self._settings.cluster):
             await self._on_db_thread(self._client.command, statement)
         await self._remember_recent_ids()
         _, tombstones = await self.query(f"SELECT tenant, install_hash FROM {self.database}.tombstones FINAL", {})
@@ -307,9 +308,23 @@ class Sink:
                 f"{self.database}.{table.name}",
                 rows,
                 column_names=table.columns,
-                settings={"insert_deduplication_token": f"{segment.name}:{table.name}"},
+                settings=self._insert_settings(f"{segment.name}:{table.name}"),
             )
         return len(by_table.get(EventRow, ()))
+
+    def _insert_settings(self, token: str) -> dict[str, Any]:
+        settings: dict[str, Any] = {"insert_deduplication_token": token}
+        if self._settings.cluster:
+            # Acknowledged only once every shard has the rows: a Distributed table's
+            # background queue could otherwise lose them when a node dies.
+            settings["distributed_foreground_insert"] = 1
+        return settings
+
+    def mutation_target(self, table: str) -> str:
+        """Where an ALTER ... DELETE must run: the local tables on every node of a cluster."""
+        if self._settings.cluster:
+            return f"{self.database}.{table}_local ON CLUSTER {self._settings.cluster}"
+        return f"{self.database}.{table}"
 
     def _quarantine_segment(self, segment: Segment, exc: BaseException) -> None:
         self.stats.segments_quarantined += 1
