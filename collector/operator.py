@@ -11,6 +11,7 @@ how ``python -m collector query`` reads stored rows.
 from __future__ import annotations
 
 import logging
+import re
 
 import msgspec
 import orjson
@@ -24,6 +25,10 @@ from collector.rights import audit
 log = logging.getLogger("collector")
 
 MAX_QUERY_ROWS = 10_000
+# Checked before ``readonly`` is even tried: chDB's client applies per-call settings
+# of INSERT statements with SET, and a SET readonly=1 that fails to be undone
+# would leave the collector's own session unable to insert.
+_READ_STATEMENT = re.compile(r"^\s*(?:(?:--[^\n]*\n|/\*.*?\*/)\s*)*(SELECT|WITH|SHOW|DESCRIBE|DESC|EXPLAIN|EXISTS)\b", re.I | re.S)
 
 
 class QueryRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -36,6 +41,9 @@ async def admin_query(request: web.Request) -> web.Response:
         sql = msgspec.json.decode(await request.read(), type=QueryRequest).sql
     except (msgspec.DecodeError, msgspec.ValidationError):
         return error(400, 'body must be {"sql": "..."}')
+    if not _READ_STATEMENT.match(sql) or re.search(r"\bINSERT\s+INTO\b", sql, re.I):
+        await audit(request.app, caller, "operator_query", "", "refused")
+        return error(400, "only SELECT, WITH, SHOW, DESCRIBE, EXPLAIN and EXISTS statements are allowed")
     settings = {
         "readonly": 1,
         "max_result_rows": MAX_QUERY_ROWS,

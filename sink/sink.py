@@ -30,7 +30,7 @@ from clickhouse_connect.driver.client import Client
 from clickhouse_connect.driver.exceptions import DatabaseError, DataError, ProgrammingError
 
 from schemas import EventRow, ScrubCountRow
-from sink.ddl import TABLE_BY_ROW_TYPE, TABLES, create_statements
+from sink.ddl import TABLE_BY_ROW_TYPE, TABLES, Table, create_statements
 from sink.idempotency import IdempotencyWindow
 from sink.spool import Segment, Spool, SpoolFull, read_segment
 
@@ -117,6 +117,7 @@ class Sink:
         self._drainer: asyncio.Task | None = None
         self._encoder = msgspec.msgpack.Encoder()
         self._decoder = msgspec.msgpack.Decoder(SpoolBatch)
+        self._json = msgspec.json.Encoder()
         self.stats = SinkStats()
         self.clickhouse_healthy = True
         self._outstanding: set[int] = set()  # sealed segments not yet stored
@@ -213,14 +214,7 @@ class Sink:
         """Insert rows of one table directly (receipts, audit), bypassing the spool."""
         if not rows:
             return
-        table = TABLE_BY_ROW_TYPE[type(rows[0])]
-        assert self._client is not None
-        await self._on_db_thread(
-            self._client.insert,
-            f"{self.database}.{table.name}",
-            [msgspec.structs.astuple(r) for r in rows],
-            column_names=table.columns,
-        )
+        await self._on_db_thread(self._insert_rows, TABLE_BY_ROW_TYPE[type(rows[0])], rows, {})
 
     async def command(
         self, sql: str, settings: dict[str, Any] | None = None, parameters: dict[str, Any] | None = None
@@ -290,27 +284,34 @@ class Sink:
 
     def _insert_segment(self, segment: Segment) -> int:
         """Runs on the ClickHouse thread. Returns how many event rows were stored."""
-        assert self._client is not None
-        by_table: dict[type, list[tuple]] = defaultdict(list)
+        by_table: dict[type, list[msgspec.Struct]] = defaultdict(list)
         tombstones = self.tombstones
         for batch in self._read_batches(segment):
-            by_table[EventRow].extend(
-                msgspec.structs.astuple(r) for r in batch.events if (r.tenant, r.install_hash) not in tombstones
-            )
-            by_table[ScrubCountRow].extend(msgspec.structs.astuple(r) for r in batch.report)
+            by_table[EventRow].extend(r for r in batch.events if (r.tenant, r.install_hash) not in tombstones)
+            by_table[ScrubCountRow].extend(batch.report)
         for table in TABLES:
             rows = by_table.get(table.row_type)
-            if not rows:
-                continue
-            if self._settings.fault:
-                self._settings.fault(table.name)
-            self._client.insert(
-                f"{self.database}.{table.name}",
-                rows,
-                column_names=table.columns,
-                settings=self._insert_settings(f"{segment.name}:{table.name}"),
-            )
+            if rows:
+                if self._settings.fault:
+                    self._settings.fault(table.name)
+                self._insert_rows(table, rows, self._insert_settings(f"{segment.name}:{table.name}"))
         return len(by_table.get(EventRow, ()))
+
+    def _insert_rows(self, table: Table, rows: list[msgspec.Struct], settings: dict[str, Any]) -> None:
+        """Insert as JSONEachRow: msgspec encodes in C and ClickHouse parses in C++.
+
+        clickhouse-connect's row inserts serialise column by column in Python,
+        holding the GIL for ~10 µs a row, which stalled the event loop for a
+        tenth of a second per segment; this path holds it for ~1 µs a row.
+        """
+        assert self._client is not None
+        self._client.raw_insert(
+            f"{self.database}.{table.name}",
+            column_names=table.columns,
+            insert_block=self._json.encode_lines(rows),
+            settings={**settings, "date_time_input_format": "best_effort"},
+            fmt="JSONEachRow",
+        )
 
     def _insert_settings(self, token: str) -> dict[str, Any]:
         settings: dict[str, Any] = {"insert_deduplication_token": token}

@@ -50,13 +50,20 @@ async def test_operator_query_reads_rows_of_every_tenant(collector):
         "SELECT * FROM file('/etc/passwd', 'LineAsString')",
         "SELECT 1 SETTINGS additional_table_filters = {'telemetry.events': '1'}",
         "DROP TABLE telemetry.events",
+        "/* hi */ INSERT INTO telemetry.events (tenant) VALUES ('x')",
+        "SELECT 1; INSERT INTO telemetry.events (tenant) VALUES ('x')",
+        "SET readonly = 0",
     ],
-    ids=["insert", "mutation", "table_function", "override_filter", "drop"],
+    ids=["insert", "mutation", "table_function", "override_filter", "drop", "commented_insert", "stacked_insert", "set"],
 )
-async def test_admin_query_is_read_only(collector, sql):
+async def test_admin_query_is_read_only_and_cannot_break_the_collectors_session(collector, sql):
     response = await _admin_query(collector, sql)
     assert response.status == 400
     assert "passwd" not in await response.text()
+    # The collector's own inserts still work after the refused statement.
+    event = make_event()
+    assert (await collector.post({"events": [event]})).status == 202
+    assert await collector.wait_for_rows(f"SELECT count() FROM telemetry.events WHERE event_id = '{event['event_id']}'", 1) == 1
 
 
 @pytest.mark.parametrize("key", [ACME_INGEST, ACME_ADMIN], ids=["ingest", "tenant_admin"])
