@@ -15,6 +15,9 @@ global below.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import threading
+import time
 import uuid
 
 import msgspec
@@ -43,7 +46,20 @@ _encoder = msgspec.msgpack.Encoder()
 
 def init_worker(id_hash_secret: bytes) -> None:
     global _scrubber
+    _exit_with_parent()
     _scrubber = EventScrubber(TextScrubber(), IdHasher(id_hash_secret))
+
+
+def _exit_with_parent() -> None:
+    """A collector killed with SIGKILL cannot stop its workers: they notice and leave."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def warm_up() -> bool:

@@ -223,3 +223,19 @@ def test_permanent_insert_error_quarantines_the_batch_instead_of_looping(tmp_pat
         assert "segment quarantined" in proc.log_path.read_text()
     finally:
         _kill(proc)
+
+
+def test_scrubbing_workers_exit_when_their_collector_is_killed(tmp_path):
+    proc = _config(tmp_path)
+    try:
+        proc.start()
+        children = [int(p) for p in Path(f"/proc/{proc.process.pid}/task/{proc.process.pid}/children").read_text().split()]
+        assert children, "the collector runs its scrubbing in worker processes"
+        proc.process.send_signal(signal.SIGKILL)
+        proc.process.wait()
+        deadline = time.monotonic() + 10
+        while any(Path(f"/proc/{pid}").exists() for pid in children) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not [pid for pid in children if Path(f"/proc/{pid}").exists()]
+    finally:
+        _kill(proc)
