@@ -1,0 +1,48 @@
+"""The idempotency window on its own: bounded by count and age, scoped by tenant."""
+
+from __future__ import annotations
+
+import uuid
+
+from sink.idempotency import IdempotencyWindow
+
+
+def test_a_retried_id_is_seen_and_tenants_do_not_collide():
+    window = IdempotencyWindow(max_ids=1000, max_age_s=3600)
+    ids = [uuid.uuid4() for _ in range(10)]
+    assert window.claim("acme", ids) == [True] * 10
+    assert window.claim("acme", ids) == [False] * 10
+    assert window.claim("globex", ids[:2]) == [True, True]
+
+
+def test_released_ids_can_be_claimed_again():
+    window = IdempotencyWindow(max_ids=1000, max_age_s=3600)
+    ids = [uuid.uuid4() for _ in range(3)]
+    window.claim("acme", ids)
+    window.release("acme", ids[:1])
+    assert window.claim("acme", ids) == [True, False, False]
+
+
+def test_memory_is_bounded_by_count_and_recent_ids_survive_a_rotation():
+    window = IdempotencyWindow(max_ids=100, max_age_s=3600)
+    first = [uuid.uuid4() for _ in range(50)]
+    window.claim("acme", first)
+    for _ in range(20):
+        window.claim("acme", [uuid.uuid4() for _ in range(10)])
+        assert len(window) <= 100
+    recent = [uuid.uuid4() for _ in range(10)]
+    window.claim("acme", recent)
+    assert window.claim("acme", recent) == [False] * 10  # at least half the window is remembered
+    assert window.claim("acme", first[:1]) == [True]  # older than the window: forgotten
+
+
+def test_ids_expire_by_age():
+    clock = [1000.0]
+    window = IdempotencyWindow(max_ids=1000, max_age_s=60, clock=lambda: clock[0])
+    event_id = uuid.uuid4()
+    window.claim("acme", [event_id])
+    clock[0] += 31
+    assert window.claim("acme", [event_id]) == [False]
+    clock[0] += 61
+    window.claim("acme", [uuid.uuid4()])
+    assert window.claim("acme", [event_id]) == [True]
