@@ -16,23 +16,23 @@ class IdHasher:
     install id under two tenants yields unrelated hashes.
     """
 
-    def __init__(self, secret: bytes, cache_size: int = 100_000):
+    def __init__(self, secret: bytes, cache_size: int = 20_000):
         if len(secret) < 32:
             raise ValueError("the id hashing secret must be at least 32 bytes")
         # The keyed state is prepared once and copied per value: the key schedule is most of HMAC's cost.
         self._keyed = hmac.new(secret, digestmod=hashlib.sha256)
         # An installation sends many events: its hash is computed once, not per event.
-        self._cache: OrderedDict[tuple[str, str, uuid.UUID], str] = OrderedDict()
+        self._cache: OrderedDict[bytes, str] = OrderedDict()
         self._cache_size = cache_size
 
     def __call__(self, tenant: str, kind: str, value: uuid.UUID) -> str:
-        key = (tenant, kind, value)
-        cached = self._cache.get(key)
+        message = b"%s\x00%s\x00%s" % (tenant.encode(), kind.encode(), value.bytes)
+        cached = self._cache.get(message)
         if cached is not None:
             return cached
         mac = self._keyed.copy()
-        mac.update(b"%s\x00%s\x00%s" % (tenant.encode(), kind.encode(), value.bytes))
-        digest = self._cache[key] = mac.hexdigest()[:32]
+        mac.update(message)
+        digest = self._cache[message] = mac.hexdigest()[:32]
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
         return digest
