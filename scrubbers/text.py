@@ -45,13 +45,38 @@ _DIGIT_RUN = re.compile(r"[0-9]+")
 _NER_CANDIDATE = re.compile(r"(?<![\w.])[A-Z][a-z]")
 
 
-class _NoEntities:
-    """Stands in for a spaCy Doc when NER was skipped."""
+# NER sees this much text on each side of a capitalised word: enough context for
+# a small model, and far less than a long stack trace.
+_WINDOW_BEFORE, _WINDOW_AFTER = 60, 100
 
-    ents = ()
+
+class _Entities(NamedTuple):
+    """Stands in for a spaCy Doc: the entities found in a text's windows, in the text's offsets."""
+
+    ents: list
 
 
-_NO_ENTITIES = _NoEntities()
+def _ner_windows(mask: str) -> list[tuple[int, int]]:
+    """The parts of ``mask`` NER must read: around each capitalised word, cut at spaces.
+
+    NER finds names by their capitals; a text without a capitalised word outside
+    a dotted path needs no NER at all (lower-case names are the gazetteer's job).
+    """
+    windows: list[list[int]] = []
+    for match in _NER_CANDIDATE.finditer(mask):
+        start = max(0, match.start() - _WINDOW_BEFORE)
+        end = min(len(mask), match.end() + _WINDOW_AFTER)
+        if start > 0:
+            space = mask.find(" ", start, match.start())
+            start = space + 1 if space != -1 else start
+        if end < len(mask):
+            space = mask.rfind(" ", match.end(), end)
+            end = space if space != -1 else end
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], end)
+        else:
+            windows.append([start, end])
+    return [(start, end) for start, end in windows]
 DENY_TERM = "REDACTED"
 DROPPED = "DROPPED"
 # When two recognizers claim the same span, the more specific name wins; a
@@ -185,19 +210,23 @@ class TextScrubber:
                 self._ner_cache.move_to_end(mask)
         if not missing:
             return
-        # NER finds names by their capitals: a text without a single capitalised word
-        # outside a dotted path skips it (lower-case names are the gazetteer's job).
-        for_ner = [mask for mask in missing if _NER_CANDIDATE.search(mask)]
-        self._ner_texts_run += len(for_ner)
+        windows = {mask: _ner_windows(mask) for mask in missing}
+        self._ner_texts_run += sum(1 for w in windows.values() if w)
         try:
-            ner_docs = dict(zip(for_ner, self._nlp.pipe(for_ner, batch_size=64)))
-            docs = [ner_docs.get(mask, _NO_ENTITIES) for mask in missing]
+            pieces = [(mask, start) for mask, spans in windows.items() for start, _ in spans]
+            texts = (mask[start:end] for mask, spans in windows.items() for start, end in spans)
+            found: dict[str, list[_NerSpan]] = {mask: [] for mask in missing}
+            for (mask, offset), doc in zip(pieces, self._nlp.pipe(texts, batch_size=64)):
+                found[mask].extend(
+                    _NerSpan(ent.label_, ent.start_char + offset, ent.end_char + offset) for ent in doc.ents
+                )
+            docs = [_Entities(found[mask]) for mask in missing]
         except Exception as exc:  # noqa: BLE001 - retry one by one so one bad text drops alone
             log.error("batched NER failed; retrying texts one by one", extra={"error": type(exc).__name__})
             docs = []
             for mask in missing:
                 try:
-                    docs.append(self._nlp(mask) if _NER_CANDIDATE.search(mask) else _NO_ENTITIES)
+                    docs.append(self._nlp(mask) if _ner_windows(mask) else _Entities([]))
                 except Exception:  # noqa: BLE001
                     docs.append(None)
         for mask, doc in zip(missing, docs):

@@ -1,0 +1,62 @@
+"""The ceiling for this stack: aiohttp + msgspec that only decodes a batch and answers 202.
+
+It validates every event with the collector's own decoders (``schemas``) and
+does nothing else: no auth, scrubbing, spool or ClickHouse. Whatever the
+collector does beyond this is the price of its guarantees.
+
+Run: ``python -m bench.ceiling --port P``; prints ``ceiling listening`` when ready.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+import msgspec
+from aiohttp import web
+
+import schemas
+
+
+class _Reply(msgspec.Struct):
+    accepted: int
+    rejected: list[int]
+
+
+_encode = msgspec.json.Encoder().encode
+
+
+async def _post_events(request: web.Request) -> web.Response:
+    body = await request.read()
+    try:
+        raw_events = schemas.decode_envelope(body)
+    except schemas.EventRejected:
+        return web.Response(status=400)
+    now = dt.datetime.now(dt.timezone.utc)
+    accepted, rejected = 0, []
+    for index, raw in enumerate(raw_events):
+        try:
+            schemas.decode_event(raw, now)
+            accepted += 1
+        except schemas.EventRejected:
+            rejected.append(index)
+    return web.Response(status=202, body=_encode(_Reply(accepted, rejected)), content_type="application/json")
+
+
+def create_app() -> web.Application:
+    app = web.Application(client_max_size=1024 * 1024 + 1)
+    app.router.add_post("/v1/events", _post_events)
+    return app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.ceiling")
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args()
+    web.run_app(
+        create_app(), host="127.0.0.1", port=args.port, access_log=None, print=lambda _: print("ceiling listening", flush=True)
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,152 @@
+"""The load generator: its own process, aiohttp client, request bodies built before the clock starts.
+
+Two modes, both bounded by a body count and a duration:
+
+- closed loop (default): ``--connections`` workers each send the next body as
+  soon as their previous request is answered;
+- open loop (``--rate R``): one request every ``1/R`` s on a fixed schedule,
+  whatever the answers do. Latency is measured from the scheduled send time,
+  so a stalled server cannot hide its queueing delay (no coordinated omission).
+
+Protocol with the parent: load the prebuilt bodies (``workloads.write_bodies``),
+print ``ready``, wait for a line on stdin, run, print one JSON line with the results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import aiohttp
+import msgspec
+
+from bench.workloads import EVENTS_PER_BATCH, read_bodies
+
+
+class _Ack(msgspec.Struct):
+    accepted: int = 0
+
+
+class Result(msgspec.Struct):
+    requests: int
+    statuses: dict[str, int]  # HTTP status (or "error") -> count
+    acked_events: int  # sum of "accepted" over 202 replies
+    elapsed_s: float
+    latency_ms: dict[str, float]  # p50, p99, max
+    generator_cpu_s: float
+    bodies_exhausted: bool
+
+    @property
+    def acked_per_s(self) -> float:
+        return self.acked_events / self.elapsed_s if self.elapsed_s else 0.0
+
+
+class _Tally:
+    def __init__(self) -> None:
+        self.statuses: Counter[str] = Counter()
+        self.latencies: list[float] = []
+        self.acked = 0
+
+
+async def _send(session: aiohttp.ClientSession, url: str, body: bytes, started: float, tally: _Tally) -> None:
+    try:
+        async with session.post(url, data=body) as response:
+            reply = await response.read()
+            status = response.status
+    except (aiohttp.ClientError, asyncio.TimeoutError):
+        tally.statuses["error"] += 1
+        return
+    tally.latencies.append(time.perf_counter() - started)
+    tally.statuses[str(status)] += 1
+    if status == 202:
+        tally.acked += msgspec.json.decode(reply, type=_Ack).accepted
+
+
+async def _closed_loop(session, url: str, bodies: list[bytes], seconds: float, connections: int, tally: _Tally):
+    deadline = time.perf_counter() + seconds
+    pending = iter(bodies)
+
+    async def worker() -> None:
+        for body in pending:
+            now = time.perf_counter()
+            if now >= deadline:
+                return
+            await _send(session, url, body, now, tally)
+
+    await asyncio.gather(*(worker() for _ in range(connections)))
+
+
+async def _open_loop(session, url: str, bodies: list[bytes], seconds: float, rate: float, tally: _Tally):
+    start = time.perf_counter()
+    in_flight: set[asyncio.Task] = set()
+    for index, body in enumerate(bodies):
+        due = start + index / rate
+        if due - start >= seconds:
+            break
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        task = asyncio.create_task(_send(session, url, body, due, tally))
+        in_flight.add(task)
+        task.add_done_callback(in_flight.discard)
+    await asyncio.gather(*in_flight)
+
+
+async def run(args: argparse.Namespace, bodies: list[bytes]) -> Result:
+    headers = {"Authorization": f"Bearer {args.key}", "Content-Type": "application/json"}
+    connector = aiohttp.TCPConnector(limit=args.connections)
+    timeout = aiohttp.ClientTimeout(total=60)
+    tally = _Tally()
+    async with aiohttp.ClientSession(headers=headers, connector=connector, timeout=timeout) as session:
+        cpu0, wall0 = time.process_time(), time.perf_counter()
+        if args.rate:
+            await _open_loop(session, args.url, bodies, args.seconds, args.rate, tally)
+        else:
+            await _closed_loop(session, args.url, bodies, args.seconds, args.connections, tally)
+        elapsed, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    requests = sum(tally.statuses.values())
+    return Result(
+        requests=requests,
+        statuses=dict(tally.statuses),
+        acked_events=tally.acked,
+        elapsed_s=elapsed,
+        latency_ms=latency_summary(tally.latencies),
+        generator_cpu_s=cpu,
+        bodies_exhausted=requests >= len(bodies),
+    )
+
+
+def latency_summary(seconds: list[float]) -> dict[str, float]:
+    if not seconds:
+        return {"p50": float("nan"), "p99": float("nan"), "max": float("nan")}
+    ordered = sorted(seconds)
+
+    def at(q: float) -> float:
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+    return {"p50": at(0.50), "p99": at(0.99), "max": ordered[-1] * 1000}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.loadgen")
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--key", default="none")
+    parser.add_argument("--bodies-file", type=Path, required=True, help="from workloads.write_bodies")
+    parser.add_argument("--limit", type=int, default=10**9, help="use at most this many bodies; the run stops when spent")
+    parser.add_argument("--seconds", type=float, required=True)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--rate", type=float, default=0.0, help="requests/s on a fixed schedule (open loop)")
+    args = parser.parse_args()
+    bodies = read_bodies(args.bodies_file, args.limit)
+    print(f"ready {len(bodies)} bodies of {EVENTS_PER_BATCH} events", flush=True)
+    sys.stdin.readline()
+    result = asyncio.run(run(args, bodies))
+    print(msgspec.json.encode(result).decode(), flush=True)
+
+
+if __name__ == "__main__":
+    main()

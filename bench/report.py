@@ -1,0 +1,207 @@
+"""Targets, the markdown table, the plot and ``bench/RESULTS.md``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RESULTS_MD = HERE / "RESULTS.md"
+RESULTS_JSON = HERE / "results.json"
+PLOT = HERE / "throughput.png"
+SOAK_HEADING = "## Soak"
+
+WORKLOAD_TITLES = {
+    "structured": "1 structured",
+    "templated_errors": "2 10% templated errors",
+    "unique_errors": "3 10% unique errors",
+}
+GENERATOR_HEADROOM = 2.0  # the ceiling must run this many times the collector's rate
+
+
+def machine() -> dict:
+    model = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+         if line.startswith("model name")), platform.processor() or "unknown",
+    )  # fmt: skip
+    mem_kib = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal"))  # fmt: skip
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": model,
+        "ram_gib": round(mem_kib / 2**20, 1),
+        "python": sys.version.split()[0],
+        "os": f"{platform.system()} {platform.release()}",
+        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def _target(name: str, value: float, threshold: float, unit: str, higher_is_better: bool = True) -> dict:
+    passed = value >= threshold if higher_is_better else value < threshold
+    relation = "≥" if higher_is_better else "<"
+    return {"target": name, "value": value, "threshold": threshold, "unit": unit, "relation": relation,
+            "verdict": "PASS" if passed else "FAIL"}  # fmt: skip
+
+
+def _share(results: dict, workload: str) -> float:
+    runs = results["runs"]
+    return runs[f"collector/{workload}"]["acked_per_s"] / runs[f"ceiling/{workload}"]["acked_per_s"]
+
+
+def evaluate(results: dict) -> list[dict]:
+    scrubbing = results["scrubbing"]["unique_errors"]
+    return [
+        _target("W1 structured: share of the ceiling's events/s", _share(results, "structured") * 100, 20, "%"),
+        _target("W1 structured: p99 at 80% load (open loop)", results["open_loop"]["p99_ms"], 50, "ms", False),
+        _target("W2 templated errors: share of the ceiling's events/s", _share(results, "templated_errors") * 100, 15, "%"),
+        _target(
+            "W3 unique errors: our scrubber (worker per core) / plain Presidio texts/s",
+            scrubbing["ratio_worker_per_core"], 4, "×",
+        ),
+        _target("W3 unique errors, one core each: ours / plain Presidio texts/s (reported)", scrubbing["ratio"], 4, "×"),
+    ]  # fmt: skip
+
+
+def _row(label: str, run: dict, ceiling: float) -> str:
+    statuses = ", ".join(f"{k}: {v}" for k, v in sorted(run["statuses"].items()))
+    landed = "—" if run["target"] == "ceiling" else f"{run['landed_per_s']:,.0f}"
+    drained = "—" if run["target"] == "ceiling" else f"{run['landed_after_drain']:,.0f} / {run['acked_events']:,.0f}"
+    return (
+        f"| {label} | {run['target']} | {run['acked_per_s']:,.0f} | {run['acked_per_s'] / ceiling:.0%} | {landed} "
+        f"| {drained} | {run['p50_ms']:.1f} | {run['p99_ms']:.1f} | {run['max_ms']:.1f} | {run['peak_rss_mib']:,.0f} "
+        f"| {run['cpu_s_per_100k']:.1f} | {run['other_cpu_cores']:.2f} | {statuses} |"
+    )
+
+
+def markdown(results: dict) -> str:
+    m, s = results["machine"], results["settings"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `make bench` on {m['date']}. Machine: {m['nproc']} × {m['cpu']}, {m['ram_gib']} GiB RAM, "
+        f"{m['os']}, Python {m['python']}. {s['seconds']:g} s per window, {s['connections']} connections "
+        f"(closed loop), batches of 100 events, median of {s['repeats']} run(s); demo tenant's rate limit: "
+        f"{s['tenant_rate_limit']}.",
+        "",
+        "## Throughput and latency",
+        "",
+        "| workload | server | events/s acked | of ceiling | events/s landed in window | landed after drain / acked (all repeats) "
+        "| p50 ms | p99 ms | max ms | peak RSS MiB | CPU s / 100k events | other load (cores) "
+        "| HTTP statuses (all repeats) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    runs = results["runs"]
+    for workload, title in WORKLOAD_TITLES.items():
+        ceiling = runs[f"ceiling/{workload}"]["acked_per_s"]
+        for target in ("ceiling", "collector"):
+            lines.append(_row(title, runs[f"{target}/{workload}"], ceiling))
+    open_loop = results["open_loop"]
+    lines.append(_row("1 structured, open loop", open_loop, runs["ceiling/structured"]["acked_per_s"]))
+    lines += [
+        "",
+        f"Open loop: one request every {100 / open_loop['target_rate_per_s'] * 1000:.1f} ms "
+        f"({open_loop['target_rate_per_s']:,.0f} events/s = 80% of the structured closed-loop median); latency "
+        "counts from each request's scheduled time. \"Landed in window\": rows ClickHouse held right after the last "
+        "answer, minus those before the window, over the window's length. Peak RSS is the sum of VmHWM over the server's process tree; "
+        "CPU is utime + stime of that tree from the start of the window to the end of the drain. \"Other load\" is "
+        "the CPU that processes outside the benchmark used meanwhile, in cores (of "
+        f"{m['nproc']}): well above 0 means the numbers of that row were measured on a busy machine.",
+        "",
+        "![throughput](throughput.png)",
+        "",
+        "## Targets",
+        "",
+        "| target | measured | threshold | verdict |",
+        "|---|---:|---:|---|",
+    ]
+    for t in results["targets"]:
+        lines.append(f"| {t['target']} | {t['value']:.1f} {t['unit']} | {t['relation']} {t['threshold']:g} {t['unit']} "
+                     f"| **{t['verdict']}** |")  # fmt: skip
+    lines += ["", "## Scrubbing: plain Presidio (one process, one call per field) vs ours", "",
+              "| texts | count | plain Presidio texts/s | ours, one core | ratio | ours, worker per core | ratio |",
+              "|---|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
+    for text_set, r in results["scrubbing"].items():
+        lines.append(f"| {WORKLOAD_TITLES[text_set][2:]} messages | {r['texts']} | {r['presidio']:,.0f} "
+                     f"| {r['ours']:,.0f} | {r['ratio']:.2f}× | {r['ours_worker_per_core']:,.0f} "
+                     f"| {r['ratio_worker_per_core']:.2f}× |")  # fmt: skip
+    lines += ["", "## Is the load generator the bottleneck?", ""]
+    lines += generator_check(results)
+    return "\n".join(lines) + "\n"
+
+
+def generator_check(results: dict) -> list[str]:
+    lines = []
+    runs = results["runs"]
+    for workload, title in WORKLOAD_TITLES.items():
+        ceiling, ours = runs[f"ceiling/{workload}"], runs[f"collector/{workload}"]
+        headroom = ceiling["acked_per_s"] / ours["acked_per_s"] if ours["acked_per_s"] else float("inf")
+        verdict = "not the bottleneck" if headroom >= GENERATOR_HEADROOM else "MAY BE the bottleneck"
+        lines.append(
+            f"- {title}: the same generator drove the ceiling at {ceiling['acked_per_s']:,.0f} events/s, "
+            f"{headroom:.1f}× the collector's {ours['acked_per_s']:,.0f}, using {ceiling['generator_cpu_share']:.0%} "
+            f"of a core there and {ours['generator_cpu_share']:.0%} against the collector: {verdict}."
+            + (" (bodies ran out before the window ended)" if ceiling["bodies_exhausted"] else "")
+        )
+    return lines
+
+
+def plot(results: dict, path: Path = PLOT) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    runs = results["runs"]
+    labels = list(WORKLOAD_TITLES)
+    series = {
+        "ceiling (aiohttp + msgspec decode)": [runs[f"ceiling/{w}"]["acked_per_s"] for w in WORKLOAD_TITLES],
+        "collector: acknowledged (202)": [runs[f"collector/{w}"]["acked_per_s"] for w in WORKLOAD_TITLES],
+        "collector: landed in ClickHouse": [runs[f"collector/{w}"]["landed_per_s"] for w in WORKLOAD_TITLES],
+    }
+    fig, ax = plt.subplots(figsize=(9, 5))
+    width = 0.27
+    for i, (name, values) in enumerate(series.items()):
+        bars = ax.bar([x + (i - 1) * width for x in range(len(labels))], values, width, label=name)
+        ax.bar_label(bars, labels=[f"{v:,.0f}" for v in values], fontsize=7, padding=2)
+    ax.set_yscale("log")
+    ax.set_ylim(top=max(series["ceiling (aiohttp + msgspec decode)"]) * 6)  # room for the legend
+    ax.set_xticks(range(len(labels)), [f"{t}\n(collector: {_share(results, w):.0%} of ceiling)"
+                                       for w, t in WORKLOAD_TITLES.items()])  # fmt: skip
+    ax.set_ylabel("events/s (log scale)")
+    m = results["machine"]
+    ax.set_title(f"Collector vs ceiling, batches of 100 — {m['nproc']} × {m['cpu']}, {m['date']}", fontsize=9)
+    ax.legend(fontsize=8, loc="upper right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def soak_section() -> str:
+    """The soak section of the current RESULTS.md, kept when the benchmark rewrites the rest."""
+    if not RESULTS_MD.exists():
+        return ""
+    text = RESULTS_MD.read_text()
+    start = text.find(f"\n{SOAK_HEADING}")
+    return text[start:].lstrip("\n") if start >= 0 else ""
+
+
+def write_soak_section(section: str) -> None:
+    text = RESULTS_MD.read_text() if RESULTS_MD.exists() else "# Benchmark results\n"
+    start = text.find(f"\n{SOAK_HEADING}")
+    head = text if start < 0 else text[:start]
+    RESULTS_MD.write_text(head.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n")
+
+
+def publish(results: dict) -> None:
+    body = markdown(results)
+    print(body)
+    for t in results["targets"]:
+        print(f"{t['verdict']}: {t['target']}: {t['value']:.1f} {t['unit']} (target {t['relation']} {t['threshold']:g})")
+    soak = soak_section()
+    RESULTS_MD.write_text(body + ("\n" + soak if soak else ""))
+    RESULTS_JSON.write_text(json.dumps(results, indent=1) + "\n")
+    plot(results)

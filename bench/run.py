@@ -1,0 +1,412 @@
+"""``make bench``: the collector under burst load, against the ceiling of its own stack.
+
+For each workload (``bench.workloads``), and each repeat:
+
+1. the ceiling (``bench.ceiling``) driven by the load generator: what aiohttp +
+   msgspec alone reach on this machine, and proof that the generator can push
+   well past the collector;
+2. a fresh collector (fresh data directory, embedded ClickHouse, spool on),
+   started as ``make run`` starts it, driven the same way; ClickHouse is counted
+   before the window, after it, and after the spool has drained.
+
+Then an open-loop run at 80% of the structured throughput (latency under a
+steady load that the collector can carry), and plain Presidio against our
+scrubber on the same texts. Medians over repeats go to ``bench/RESULTS.md``,
+``bench/results.json`` and ``bench/throughput.png``.
+
+Environment: BENCH_SECONDS (20) per window, BENCH_REPEATS (3), BENCH_CONNECTIONS
+(32), BENCH_MAX_RPS (1500: bodies built = seconds × this), BENCH_TEXTS (500),
+BENCH_QUIET_WAIT_S (15: longest wait for other load to settle before a window), BENCH_DEMO_LIMITS=1 to keep the demo tenant's rate limit (see ``_bench_config``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import msgspec
+
+from bench import procstats, report
+from bench.loadgen import Result
+from bench.workloads import EVENTS_PER_BATCH, WORKLOADS, write_bodies
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+PYTHON = sys.executable
+
+SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
+REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
+MAX_RPS = float(os.environ.get("BENCH_MAX_RPS", "1500"))
+TEXTS = int(os.environ.get("BENCH_TEXTS", "500"))
+DEMO_LIMITS = os.environ.get("BENCH_DEMO_LIMITS") == "1"
+QUIET_WAIT_S = float(os.environ.get("BENCH_QUIET_WAIT_S", "15"))
+QUIET_CORES = 0.5
+OPEN_LOOP_SHARE = 0.8
+DRAIN_TIMEOUT_S = 120.0
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen
+    url: str
+    ingest_key: str = "none"
+    operator_key: str = ""
+
+
+@dataclass
+class Run:
+    """One window against one server, with what ClickHouse and /proc said around it."""
+
+    target: str  # "collector" or "ceiling"
+    workload: str
+    load: Result
+    landed_in_window: int = 0
+    landed_after_drain: int = 0
+    drain_s: float = 0.0
+    cpu_s: float = 0.0  # server tree, from just before the window to the end of the drain
+    peak_rss_bytes: int = 0
+    other_cpu_cores: float = 0.0  # what processes outside the benchmark used meanwhile (interference)
+
+    @property
+    def acked_per_s(self) -> float:
+        return self.load.acked_per_s
+
+    def summary(self) -> dict:
+        load = self.load
+        return {
+            "target": self.target,
+            "workload": self.workload,
+            "acked_per_s": load.acked_per_s,
+            "landed_per_s": self.landed_in_window / load.elapsed_s if load.elapsed_s else 0.0,
+            "acked_events": load.acked_events,
+            "landed_after_drain": self.landed_after_drain,
+            "drain_s": self.drain_s,
+            **{f"{k}_ms": v for k, v in load.latency_ms.items()},
+            "peak_rss_mib": self.peak_rss_bytes / 2**20,
+            "cpu_s_per_100k": self.cpu_s / load.acked_events * 1e5 if load.acked_events else float("nan"),
+            "statuses": load.statuses,
+            "elapsed_s": load.elapsed_s,
+            "generator_cpu_share": load.generator_cpu_s / load.elapsed_s if load.elapsed_s else 0.0,
+            "bodies_exhausted": load.bodies_exhausted,
+            "other_cpu_cores": self.other_cpu_cores,
+        }
+
+
+# --- servers under test -------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for_line(path: Path, process: subprocess.Popen, marker: str, timeout_s: float = 180.0) -> str:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        text = path.read_text() if path.exists() else ""
+        if marker in text:
+            return text
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode} before printing {marker!r}")
+        time.sleep(0.1)
+    raise TimeoutError(f"no {marker!r} within {timeout_s} s")
+
+
+def _stop(process: subprocess.Popen, timeout_s: float = 60.0) -> None:
+    """SIGTERM (the collector flushes what it accepted), SIGKILL after ``timeout_s``; no child outlives it."""
+    children = {pid: procstats.start_ticks(pid) for pid in procstats.tree_pids(process.pid)[1:]}
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout_s)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    # A killed parent leaves its worker processes behind, adopted by init: give them a moment, then end them.
+    deadline = time.monotonic() + 5.0
+    while True:
+        alive = [pid for pid, started in children.items() if started and procstats.start_ticks(pid) == started]
+        if not alive or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    for pid in alive:
+        os.kill(pid, signal.SIGKILL)
+
+
+def _bench_config(directory: Path) -> tuple[Path, dict[str, str]]:
+    """The demo tenant (same allowlists) with its per-tenant rate limit out of the way.
+
+    The demo tenant allows 5 000 events/s (burst 50 000): run as-is, a structured
+    burst measures the limiter's 429s, not the collector. The limiter still runs
+    and the per-install limit (20/s, burst 5 000) is kept; the generator spreads
+    batches over 5 000 installs to stay within it, as thousands of tills would.
+    """
+    from collector.config import DEMO_APPS, DEMO_COUNT_KEYS, DEMO_MODULES
+
+    keys = {name: f"{name[:1]}k_{secrets.token_urlsafe(24)}" for name in ("ingest", "admin", "operator")}
+    path = directory / "bench.toml"
+    path.write_text(
+        f"operator_keys = [{json.dumps(keys['operator'])}]\n\n[tenants.demo]\n"
+        f"ingest_keys = [{json.dumps(keys['ingest'])}]\nadmin_keys = [{json.dumps(keys['admin'])}]\n"
+        f"apps = {json.dumps(DEMO_APPS)}\nmodules = {json.dumps(DEMO_MODULES)}\n"
+        f"count_keys = {json.dumps(DEMO_COUNT_KEYS)}\n"
+        "rate_limit_events_per_s = 1e12\nrate_limit_burst = 1000000000000\n"
+    )
+    return path, keys
+
+
+@contextmanager
+def collector(demo_limits: bool = DEMO_LIMITS) -> Iterator[Server]:
+    """A fresh collector in a fresh data directory, as ``make run`` starts it."""
+    with tempfile.TemporaryDirectory(prefix="bench-collector-") as tmp:
+        data_dir, port = Path(tmp), free_port()
+        command = [PYTHON, "-m", "collector", "serve", "--data-dir", str(data_dir), "--port", str(port)]
+        keys = {}
+        if not demo_limits:
+            config, keys = _bench_config(data_dir)
+            command[4:4] = ["--config", str(config)]
+        stdout = data_dir / "stdout.txt"
+        with stdout.open("wb") as out, (data_dir / "stderr.jsonl").open("wb") as err:
+            process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=err)
+        try:
+            text = _wait_for_line(stdout, process, "operator key" if demo_limits else "collector listening")
+            if demo_limits:
+                keys = _printed_keys(text)
+            yield Server(process, f"http://127.0.0.1:{port}", keys["ingest"], keys["operator"])
+        finally:
+            _stop(process)
+
+
+def _printed_keys(stdout: str) -> dict[str, str]:
+    keys = {}
+    for line in stdout.splitlines():
+        if line.startswith("demo tenant ingest key:"):
+            keys["ingest"] = line.split(":", 1)[1].split()[0]
+        elif line.startswith("operator key:"):
+            keys["operator"] = line.split(":", 1)[1].split()[0]
+    return keys
+
+
+@contextmanager
+def ceiling() -> Iterator[Server]:
+    with tempfile.TemporaryDirectory(prefix="bench-ceiling-") as tmp:
+        port, stdout = free_port(), Path(tmp) / "stdout.txt"
+        with stdout.open("wb") as out:
+            process = subprocess.Popen(
+                [PYTHON, "-m", "bench.ceiling", "--port", str(port)], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT
+            )
+        try:
+            _wait_for_line(stdout, process, "ceiling listening")
+            yield Server(process, f"http://127.0.0.1:{port}")
+        finally:
+            _stop(process)
+
+
+def count_events(server: Server) -> int:
+    request = urllib.request.Request(
+        f"{server.url}/v1/admin/query",
+        data=json.dumps({"sql": "SELECT count() FROM telemetry.events"}).encode(),
+        headers={"Authorization": f"Bearer {server.operator_key}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return int(json.loads(response.read())["rows"][0][0])
+
+
+def drain(server: Server, expected: int, timeout_s: float = DRAIN_TIMEOUT_S) -> tuple[int, float]:
+    """Poll until ClickHouse holds ``expected`` rows (or stops growing for 10 s); (rows, seconds)."""
+    started = changed_at = time.monotonic()
+    last = count_events(server)
+    while last < expected and time.monotonic() - started < timeout_s and time.monotonic() - changed_at < 10:
+        time.sleep(0.25)
+        current = count_events(server)
+        if current != last:
+            last, changed_at = current, time.monotonic()
+    return last, time.monotonic() - started
+
+
+# --- load ---------------------------------------------------------------------------------------
+
+
+def drive(server: Server, bodies: Path, seconds: float, rate: float = 0.0, before: Callable[[], None] | None = None,
+          limit: int | None = None) -> Result:  # fmt: skip
+    """Run the load generator in its own process; ``before`` runs once its bodies are loaded."""
+    command = [
+        PYTHON, "-m", "bench.loadgen", "--url", f"{server.url}/v1/events", "--key", server.ingest_key,
+        "--bodies-file", str(bodies), "--seconds", str(seconds), "--connections", str(CONNECTIONS),
+    ]  # fmt: skip
+    if rate:
+        command += ["--rate", str(rate)]
+    if limit:
+        command += ["--limit", str(limit)]
+    generator = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        if not generator.stdout.readline().startswith("ready"):
+            raise RuntimeError("load generator failed before it was ready")
+        if before:
+            before()
+        generator.stdin.write("go\n")
+        generator.stdin.flush()
+        line = generator.stdout.readline()
+        generator.wait(30)
+        return msgspec.json.decode(line, type=Result)
+    finally:
+        if generator.poll() is None:
+            generator.kill()
+            generator.wait()
+
+
+def wait_for_quiet(server_pid: int, max_wait_s: float = QUIET_WAIT_S) -> None:
+    """Wait, a bounded time, until processes outside the benchmark use under half a core.
+
+    Other work on a 2-core machine (a test suite, a build) skews every figure; the
+    "other load" column says how much of it remained during each window.
+    """
+    deadline = time.monotonic() + max_wait_s
+    while True:
+        busy, server = procstats.system_busy_seconds(), procstats.cpu_seconds(server_pid)
+        time.sleep(1.0)
+        others = procstats.system_busy_seconds() - busy - (procstats.cpu_seconds(server_pid) - server)
+        if others < QUIET_CORES:
+            return
+        if time.monotonic() >= deadline:
+            log(f"the machine is busy ({others:.1f} cores used outside the benchmark); measuring anyway")
+            return
+
+
+class _Marks:
+    """CPU counters taken just before a window; ``close`` turns them into the run's CPU figures."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+
+    def open(self) -> None:
+        wait_for_quiet(self.pid)
+        self.server_cpu = procstats.cpu_seconds(self.pid)
+        self.busy = procstats.system_busy_seconds()
+        self.wall = time.monotonic()
+
+    def close(self, run: Run) -> Run:
+        run.cpu_s = procstats.cpu_seconds(self.pid) - self.server_cpu
+        others = procstats.system_busy_seconds() - self.busy - run.cpu_s - run.load.generator_cpu_s
+        run.other_cpu_cores = max(0.0, others) / (time.monotonic() - self.wall)
+        run.peak_rss_bytes = procstats.peak_rss_bytes(self.pid)
+        return run
+
+
+def measure_ceiling(workload: str, bodies: Path) -> Run:
+    with ceiling() as server:
+        marks = _Marks(server.process.pid)
+        load = drive(server, bodies, SECONDS, before=marks.open)
+        return marks.close(Run("ceiling", workload, load))
+
+
+def measure_collector(workload: str, bodies: Path, rate: float = 0.0, limit: int | None = None) -> Run:
+    with collector() as server:
+        marks, rows = _Marks(server.process.pid), {}
+
+        def before() -> None:
+            rows["before"] = count_events(server)
+            marks.open()
+
+        load = drive(server, bodies, SECONDS, rate=rate, before=before, limit=limit)
+        in_window = count_events(server) - rows["before"]
+        after_drain, drain_s = drain(server, rows["before"] + load.acked_events)
+        run = Run("collector", workload, load, landed_in_window=in_window,
+                  landed_after_drain=after_drain - rows["before"], drain_s=drain_s)  # fmt: skip
+        return marks.close(run)
+
+
+def scrubber_comparison() -> dict:
+    output = subprocess.run(
+        [PYTHON, "-m", "bench.presidio_baseline", "--texts", str(TEXTS)],
+        cwd=ROOT, capture_output=True, text=True, check=True, timeout=900,
+    )  # fmt: skip
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+# --- the whole benchmark ------------------------------------------------------------------------
+
+
+_SUMMED = ("acked_events", "landed_after_drain")  # totals over the repeats: is anything acknowledged missing?
+
+
+def median_summary(runs: list[Run]) -> dict:
+    """Each metric's median over the repeats; event counts and HTTP statuses are summed."""
+    summaries = [run.summary() for run in runs]
+    merged = dict(summaries[0])
+    for key, value in merged.items():
+        if isinstance(value, bool):
+            merged[key] = any(s[key] for s in summaries)
+        elif key in _SUMMED:
+            merged[key] = sum(s[key] for s in summaries)
+        elif isinstance(value, (int, float)):
+            merged[key] = statistics.median(s[key] for s in summaries)
+    statuses: dict[str, int] = {}
+    for s in summaries:
+        for status, n in s["statuses"].items():
+            statuses[status] = statuses.get(status, 0) + n
+    merged["statuses"] = statuses
+    merged["repeats"] = len(runs)
+    merged["acked_per_s_all"] = [s["acked_per_s"] for s in summaries]
+    return merged
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    started = time.monotonic()
+    log(f"{SECONDS:g} s per window, {REPEATS} repeat(s), {CONNECTIONS} connections")
+    log("plain Presidio vs our scrubber, one core ...")
+    scrubbing = scrubber_comparison()
+    runs: dict[tuple[str, str], list[Run]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-bodies-", dir=OUT) as tmp:
+        bodies = {w: Path(tmp) / f"{w}.bin" for w in WORKLOADS}
+        count = int(SECONDS * MAX_RPS)
+        for seed, workload in enumerate(WORKLOADS, start=1):
+            log(f"building {count} bodies × {EVENTS_PER_BATCH} events for {workload} ...")
+            write_bodies(bodies[workload], workload, count, seed)
+        for repeat in range(1, REPEATS + 1):
+            for workload in WORKLOADS:
+                for target, measure in (("ceiling", measure_ceiling), ("collector", measure_collector)):
+                    run = measure(workload, bodies[workload])
+                    runs.setdefault((target, workload), []).append(run)
+                    log(f"repeat {repeat} {target:9} {workload:16} {run.acked_per_s:9.0f} events/s acked, "
+                        f"p99 {run.load.latency_ms['p99']:.0f} ms, statuses {run.load.statuses}")  # fmt: skip
+        structured = statistics.median(r.acked_per_s for r in runs[("collector", "structured")])
+        rate = OPEN_LOOP_SHARE * structured / EVENTS_PER_BATCH
+        log(f"open loop: structured at {rate:.1f} requests/s ({OPEN_LOOP_SHARE:.0%} of {structured:.0f} events/s)")
+        open_loop = measure_collector("structured", bodies["structured"], rate=rate, limit=int(rate * SECONDS) + 1)
+    results = {
+        "machine": report.machine(),
+        "settings": {"seconds": SECONDS, "repeats": REPEATS, "connections": CONNECTIONS,
+                     "tenant_rate_limit": "demo default" if DEMO_LIMITS else "lifted"},  # fmt: skip
+        "runs": {f"{t}/{w}": median_summary(rs) for (t, w), rs in runs.items()},
+        "open_loop": {**open_loop.summary(), "target_rate_per_s": rate * EVENTS_PER_BATCH},
+        "scrubbing": scrubbing,
+    }
+    results["targets"] = report.evaluate(results)
+    results["wall_s"] = time.monotonic() - started
+    report.publish(results)
+    log(f"done in {results['wall_s']:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
