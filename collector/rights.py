@@ -103,20 +103,36 @@ async def audit(app: web.Application, caller: Principal, action: str, subject_ha
         log.error("audit row not written", extra={"action": action, "error": type(exc).__name__})
 
 
-async def delete_install(request: web.Request) -> web.Response:
+async def _held(request: web.Request, action: str) -> tuple[Principal, str, int] | web.Response:
+    """The caller, the install's hash under its tenant and how many rows are held; or the reply that ends it.
+
+    Everything acknowledged so far is stored first, so the count covers the spool too.
+    A caller whose tenant holds nothing (no rows, no earlier purge) gets 404, and
+    so does another tenant's key for the same install id.
+    """
     caller = principal(request, Role.INGEST, Role.ADMIN)
     install_hash = _install_hash(request, caller)
     if install_hash is None:
         return error(400, "install_id must be a UUID")
-    sink, metrics = request.app[SINK], request.app[METRICS]
+    sink = request.app[SINK]
     if not await sink.flush(FLUSH_TIMEOUT_S):
         return error(503, "storage is catching up; retry later", **{"Retry-After": "10"})
     held = sum((await count_install_rows(sink, caller.tenant, install_hash)).values())
-    if held == 0 and (caller.tenant, install_hash) not in sink.tombstones:
-        metrics.purges.labels("not_found").inc()
-        await audit(request.app, caller, "purge", install_hash, "not_found")
+    purged_before = action == "purge" and (caller.tenant, install_hash) in sink.tombstones
+    if held == 0 and not purged_before:
+        counter = request.app[METRICS].purges if action == "purge" else request.app[METRICS].exports
+        counter.labels("not_found").inc()
+        await audit(request.app, caller, action, install_hash, "not_found")
         return error(404, "no data held for this installation")
+    return caller, install_hash, held
 
+
+async def delete_install(request: web.Request) -> web.Response:
+    found = await _held(request, "purge")
+    if isinstance(found, web.Response):
+        return found
+    caller, install_hash, held = found
+    sink, metrics = request.app[SINK], request.app[METRICS]
     now = _now()
     sink.tombstones.add((caller.tenant, install_hash))
     await sink.insert_now([TombstoneRow(tenant=caller.tenant, install_hash=install_hash, at=now)])
@@ -206,18 +222,11 @@ async def get_purge(request: web.Request) -> web.Response:
 
 
 async def export_install(request: web.Request) -> web.StreamResponse:
-    caller = principal(request, Role.INGEST, Role.ADMIN)
-    install_hash = _install_hash(request, caller)
-    if install_hash is None:
-        return error(400, "install_id must be a UUID")
+    found = await _held(request, "export")
+    if isinstance(found, web.Response):
+        return found
+    caller, install_hash, _ = found
     sink, metrics = request.app[SINK], request.app[METRICS]
-    if not await sink.flush(FLUSH_TIMEOUT_S):
-        return error(503, "storage is catching up; retry later", **{"Retry-After": "10"})
-    held = sum((await count_install_rows(sink, caller.tenant, install_hash)).values())
-    if held == 0:
-        metrics.exports.labels("not_found").inc()
-        await audit(request.app, caller, "export", install_hash, "not_found")
-        return error(404, "no data held for this installation")
 
     response = web.StreamResponse(status=200, headers={"Content-Type": "application/json"})
     await response.prepare(request)
