@@ -8,7 +8,8 @@ group ``value``; a quoted value runs to its closing quote, a bare one is
 whatever ``unquoted`` allows.
 """
 
-_SEP = r"[\"']?\s{0,3}(?:=>|[:=])\s{0,3}"
+SEPARATOR = r"[\"']?\s{0,3}(?:=>|[:=])"
+_SEP = SEPARATOR + r"\s{0,3}"
 _DQ = r"\"(?P<value>(?:[^\"\\\n]|\\.){1,1000})\""
 _SQ = r"'(?P<value>(?:[^'\\\n]|\\.|'(?=[A-Za-z])){1,1000})'"
 
