@@ -19,7 +19,7 @@ import msgspec
 from schemas import EVENT_TYPES, Event, EventRow, Pii, ScrubCountRow
 from scrubbers.hashing import IdHasher
 from scrubbers.policy import OTHER, TenantPolicy
-from scrubbers.text import DROPPED, TextScrubber
+from scrubbers.text import TextScrubber
 
 NOT_ALLOWLISTED = "NOT_ALLOWLISTED"
 

@@ -36,6 +36,10 @@ FOUND = {
         "customer phone (0712) 345 678",
         "new range 0110 123 456 not supported",
         "phone=+254-110-123-456",
+        "OTP to +91 98765 43210 failed",
+        "mobile 9876543210 invalid",
+        "SMS to +44 7700 900123 failed",
+        "call 07700 900123 or +44 (0)7700 900123",
     ],
     "MPESA_TILL": [
         "Buy goods till 512345 rejected",
@@ -59,12 +63,6 @@ FOUND = {
         "Leave request by Niamh Fitzgerald overlaps",
         "KYC failed for Priya K. Sharma",
         "Timesheet note too long for Rhys",
-    ],
-    "PHONE": [
-        "OTP to +91 98765 43210 failed",
-        "mobile 9876543210 invalid",
-        "SMS to +44 7700 900123 failed",
-        "call 07700 900123 or +44 (0)7700 900123",
     ],
     "MPESA_CODE": [
         "Duplicate M-Pesa receipt QGH7X8Y9Z0 ignored",
