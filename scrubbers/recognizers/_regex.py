@@ -31,8 +31,12 @@ class RegexRecognizer(EntityRecognizer):
         validate: Callable[[str], bool] | None = None,
         flags: int = 0,
         name: str | None = None,
+        precheck: str | None = None,
     ):
         self._patterns = [p if isinstance(p, regex.Pattern) else regex.compile(p, flags) for p in patterns]
+        # A necessary condition for any match (a literal such as "@", or a short pattern),
+        # tested first: most texts fail it, and then the full patterns never run.
+        self._precheck = regex.compile(precheck) if precheck else None
         self._score = score
         self._validate = validate
         super().__init__(supported_entities=[entity], name=name or type(self).__name__)
@@ -49,6 +53,8 @@ class RegexRecognizer(EntityRecognizer):
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Character spans of every (validated) value in ``text``."""
+        if self._precheck is not None and not self._precheck.search(text):
+            return []
         found = []
         for pattern in self._patterns:
             has_value_group = "value" in pattern.groupindex

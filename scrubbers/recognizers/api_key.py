@@ -21,7 +21,9 @@ API_KEYS = [
     r"(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{35}" + _END,
 ]
 
+_PRECHECK = r"sk_|pk_|rk_|AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA|gh[pousr]_|github_pat_|xox[abprs]-|AIza"
+
 
 class ApiKeyRecognizer(RegexRecognizer):
     def __init__(self):
-        super().__init__("SECRET", API_KEYS, score=0.95)
+        super().__init__("SECRET", API_KEYS, score=0.95, precheck=_PRECHECK)

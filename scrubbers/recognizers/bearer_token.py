@@ -13,4 +13,4 @@ BEARER = r"(?i)\b(?:bearer|basic)\s+(?P<value>[A-Za-z0-9._~+/-]{8,4000}=*)"
 
 class BearerTokenRecognizer(RegexRecognizer):
     def __init__(self):
-        super().__init__("SECRET", [BEARER], score=0.9)
+        super().__init__("SECRET", [BEARER], score=0.9, precheck=r"(?i)bearer|basic")

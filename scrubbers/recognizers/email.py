@@ -22,4 +22,4 @@ EMAIL = regex.compile(
 
 class OfflineEmailRecognizer(RegexRecognizer):
     def __init__(self):
-        super().__init__("EMAIL", [EMAIL], score=0.95)
+        super().__init__("EMAIL", [EMAIL], score=0.95, precheck="@")

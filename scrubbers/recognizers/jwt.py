@@ -13,4 +13,4 @@ JWT = r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,4000}\.eyJ[A-Za-z0-9_-]{5,8000}\.[A
 
 class JwtRecognizer(RegexRecognizer):
     def __init__(self):
-        super().__init__("SECRET", [JWT], score=0.95)
+        super().__init__("SECRET", [JWT], score=0.95, precheck="eyJ")

@@ -16,4 +16,4 @@ KRA_PIN = regex.compile(r"(?<![A-Za-z0-9])[AP]\d{9}[A-Z](?![A-Za-z0-9])", regex.
 
 class KraPinRecognizer(RegexRecognizer):
     def __init__(self):
-        super().__init__("KRA_PIN", [KRA_PIN], score=0.9)
+        super().__init__("KRA_PIN", [KRA_PIN], score=0.9, precheck=r"\d{9}")

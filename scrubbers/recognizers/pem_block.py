@@ -16,4 +16,4 @@ PEM = (
 
 class PemBlockRecognizer(RegexRecognizer):
     def __init__(self):
-        super().__init__("SECRET", [PEM], score=0.95)
+        super().__init__("SECRET", [PEM], score=0.95, precheck="-----BEGIN ")

@@ -11,7 +11,7 @@ skipped ("Invalid token: jwt malformed"). Score 0.9: a key
 name this explicit means what it says. Secrets are redacted, never hashed.
 """
 
-from scrubbers.recognizers._keyvalue import key_value_pattern
+from scrubbers.recognizers._keyvalue import SEPARATOR, key_value_pattern
 from scrubbers.recognizers._regex import RegexRecognizer
 
 _KEYS = (
@@ -19,6 +19,7 @@ _KEYS = (
     r"secret[_-]?key|private[_-]?key|client[_-]?secret|credentials?|auth[_-]?token|"
     r"session[_-]?token|refresh[_-]?token|access[_-]?token|aws_access_key_id|signature"
 )
+_PRECHECK = r"(?i)(?:" + _KEYS + r")" + SEPARATOR
 SECRET_VALUE = key_value_pattern(_KEYS, unquoted=r"(?:[^\s;,'\"(){}\[\]<>&]|&(?![A-Za-z_]\w*=)){1,500}")
 
 _NOT_SECRETS = frozenset({"null", "none", "nil", "true", "false", "undefined", "redacted", "[redacted]", "***"})
@@ -30,4 +31,4 @@ def _is_secret(value: str) -> bool:
 
 class SecretKeyValueRecognizer(RegexRecognizer):
     def __init__(self):
-        super().__init__("SECRET", [SECRET_VALUE], score=0.9, validate=_is_secret)
+        super().__init__("SECRET", [SECRET_VALUE], score=0.9, validate=_is_secret, precheck=_PRECHECK)

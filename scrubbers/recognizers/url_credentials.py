@@ -13,4 +13,4 @@ URL_PASSWORD = r"(?i)\b[a-z][a-z0-9+.-]{1,20}://[^\s:/@?#]{0,100}:(?P<value>[^\s
 
 class UrlCredentialsRecognizer(RegexRecognizer):
     def __init__(self):
-        super().__init__("SECRET", [URL_PASSWORD], score=0.95)
+        super().__init__("SECRET", [URL_PASSWORD], score=0.95, precheck="://")

@@ -23,4 +23,10 @@ _SHARED = frozenset({"public", "default", "default user", "all users", "shared",
 
 class UserPathRecognizer(RegexRecognizer):
     def __init__(self):
-        super().__init__("USER_PATH", USER_PATHS, score=0.9, validate=lambda name: name.casefold() not in _SHARED)
+        super().__init__(
+            "USER_PATH",
+            USER_PATHS,
+            score=0.9,
+            validate=lambda name: name.casefold() not in _SHARED,
+            precheck=r"(?i)users|documents and settings|/home/",
+        )
