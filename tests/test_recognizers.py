@@ -290,3 +290,12 @@ def test_numbers_of_any_length_share_one_ner_run_and_names_land_in_place(text_sc
     assert text_scrubber.ner_texts_run == before + 1
     for text, out in zip(texts, results):
         assert out == text.replace("Otieno Odhiambo", "<PERSON>")
+
+
+def test_a_repeated_text_is_scrubbed_by_each_tenants_own_policy(text_scrubber):
+    text = "Refund for customer Otieno Odhiambo at till 512345 failed"
+    strict = text_scrubber.scrub(text, POLICY).text
+    lenient = text_scrubber.scrub(text, TenantPolicy(allow_terms=("Otieno Odhiambo",), disabled_entities=frozenset({"MPESA_TILL"}))).text
+    again = text_scrubber.scrub(text, POLICY).text
+    assert strict == again == "Refund for customer <PERSON> at till <MPESA_TILL> failed"
+    assert lenient == text
