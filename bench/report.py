@@ -169,7 +169,7 @@ def plot(results: dict, path: Path = PLOT) -> None:
         ax.bar_label(bars, labels=[f"{v:,.0f}" for v in values], fontsize=7, padding=2)
     ax.set_yscale("log")
     ax.set_ylim(top=max(series["ceiling (aiohttp + msgspec decode)"]) * 6)  # room for the legend
-    ax.set_xticks(range(len(labels)), [f"{t}\n(collector: {_share(results, w):.0%} of ceiling)"
+    ax.set_xticks(range(len(labels)), [f"{t}\n(collector: {_share(results, w):.1%} of ceiling)"
                                        for w, t in WORKLOAD_TITLES.items()])  # fmt: skip
     ax.set_ylabel("events/s (log scale)")
     m = results["machine"]
