@@ -34,7 +34,6 @@ import json  # noqa: E402
 import random  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
-from collections import Counter  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -47,16 +46,7 @@ from presidio_analyzer.nlp_engine import NlpEngineProvider  # noqa: E402
 from scrubbers import TenantPolicy, TextScrubber  # noqa: E402
 from scrubbers.text import SPACY_MODEL  # noqa: E402
 
-CORPUS = ROOT / "tests" / "corpus" / "error_logs.jsonl"
-PII_LABELS = ("PERSON", "USER_PATH", "KRA_PIN", "PHONE", "MPESA_TILL", "MPESA_CODE", "NATIONAL_ID", "EMAIL",
-              "CREDIT_CARD", "IBAN", "BANK_ACCOUNT", "IP_ADDRESS", "SECRET", "USER_VALUE")  # fmt: skip
-KEEP_KINDS = ("EXCEPTION", "METHOD", "FILE_LINE", "ERROR_CODE", "VERSION", "DURATION", "MODULE")
-Spans = list[tuple[int, int, str]]
-
-
-def load_corpus(path: Path = CORPUS) -> list[dict]:
-    with path.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh]
+from tests.corpus.scoring import CORPUS, Spans, load_corpus, score  # noqa: E402
 
 
 def redigit(text: str, rng: random.Random) -> str:
@@ -72,54 +62,6 @@ def merge(spans: Spans) -> Spans:
         else:
             out.append([start, end, entity])
     return [tuple(s) for s in out]
-
-
-def replaced_chars(text: str, spans: Spans | None) -> bytearray:
-    """1 for every character of ``text`` that does not survive (a dropped text loses all)."""
-    mask = bytearray(len(text))
-    if spans is None:
-        return bytearray(b"\x01" * len(text))
-    for start, end, _ in spans:
-        mask[start:end] = b"\x01" * (end - start)
-    return mask
-
-
-def score(records: list[dict], spans_per_text: list[Spans | None]) -> dict:
-    found, total, leaks = Counter(), Counter(), Counter()
-    kept, keep_total = Counter(), Counter()
-    non_pii_chars = non_pii_removed = dropped = 0
-    for record, spans in zip(records, spans_per_text):
-        text = record["text"]
-        dropped += spans is None
-        mask = replaced_chars(text, spans)
-        pii_mask = bytearray(len(text))
-        for span in record["pii"]:
-            s, e, label = span["start"], span["end"], span["label"]
-            pii_mask[s:e] = b"\x01" * (e - s)
-            total[label] += 1
-            if all(mask[s:e]):
-                found[label] += 1
-            else:
-                leaks[label] += 1
-        for span in record["keep"]:
-            s, e, kind = span["start"], span["end"], span["kind"]
-            keep_total[kind] += 1
-            kept[kind] += not any(mask[s:e])
-        for i, removed in enumerate(mask):
-            if not pii_mask[i]:
-                non_pii_chars += 1
-                non_pii_removed += removed
-    pii_total = sum(total.values())
-    keep_all = sum(keep_total.values())
-    return {
-        "recall": {label: found[label] / total[label] for label in PII_LABELS if total[label]},
-        "leaks": {label: leaks[label] for label in PII_LABELS if total[label]},
-        "recall_all": sum(found.values()) / pii_total,
-        "keep_survival": {kind: kept[kind] / keep_total[kind] for kind in KEEP_KINDS if keep_total[kind]},
-        "keep_survival_all": sum(kept.values()) / keep_all,
-        "over_redaction": non_pii_removed / non_pii_chars,
-        "dropped": dropped,
-    }
 
 
 def timed(fn: Callable[[list[str]], list], texts: list[str], batch: int) -> tuple[list, float]:
