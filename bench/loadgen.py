@@ -49,6 +49,7 @@ class _Tally:
     def __init__(self) -> None:
         self.statuses: Counter[str] = Counter()
         self.latencies: list[float] = []
+        self.timeline: list[tuple[float, float, str]] = []  # (send time, latency, status), for --timeline
         self.acked = 0
 
 
@@ -59,8 +60,10 @@ async def _send(session: aiohttp.ClientSession, url: str, body: bytes, started: 
             status = response.status
     except (aiohttp.ClientError, asyncio.TimeoutError):
         tally.statuses["error"] += 1
+        tally.timeline.append((started, time.perf_counter() - started, "error"))
         return
     tally.latencies.append(time.perf_counter() - started)
+    tally.timeline.append((started, tally.latencies[-1], str(status)))
     tally.statuses[str(status)] += 1
     if status == 202:
         tally.acked += msgspec.json.decode(reply, type=_Ack).accepted
@@ -108,6 +111,10 @@ async def run(args: argparse.Namespace, bodies: list[bytes]) -> Result:
         else:
             await _closed_loop(session, args.url, bodies, args.seconds, args.connections, tally)
         elapsed, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    if args.timeline:
+        args.timeline.write_text(
+            "".join(f"{sent - wall0:.4f} {latency * 1000:.2f} {status}\n" for sent, latency, status in tally.timeline)
+        )
     requests = sum(tally.statuses.values())
     return Result(
         requests=requests,
@@ -139,6 +146,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=10**9, help="use at most this many bodies; the run stops when spent")
     parser.add_argument("--seconds", type=float, required=True)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--timeline", type=Path, help="write 'send time (s) latency (ms) status' per request here")
     parser.add_argument("--rate", type=float, default=0.0, help="requests/s on a fixed schedule (open loop)")
     args = parser.parse_args()
     bodies = read_bodies(args.bodies_file, args.limit)

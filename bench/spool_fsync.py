@@ -16,10 +16,9 @@ import time
 import uuid
 from pathlib import Path
 
-import msgspec
 
 from schemas import EventRow
-from sink import SpoolBatch
+from sink import encode_record
 from sink.spool import Spool
 
 EVENTS_PER_RECORD = 100
@@ -38,7 +37,7 @@ def _record() -> bytes:
         )  # fmt: skip
         for _ in range(EVENTS_PER_RECORD)
     ]
-    return msgspec.msgpack.encode(SpoolBatch(rows, []))
+    return encode_record("demo", rows, [])
 
 
 async def _run(mode: str, record: bytes) -> float:

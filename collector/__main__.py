@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import os
 import signal
@@ -65,12 +66,24 @@ async def serve(config: Config) -> None:
     loop.add_signal_handler(signal.SIGHUP, app[TENANCY].reload)
 
     await runner.setup()  # starts the scrubbing workers, opens ClickHouse, replays the spool
+    _freeze_startup_objects()
     if not stop.is_set():
         site = web.TCPSite(runner, config.host, config.port)
         await site.start()
         _announce(config)
         await stop.wait()
     await runner.cleanup()
+
+
+def _freeze_startup_objects() -> None:
+    """Leave what start-up allocated (imported modules, configuration) out of every later GC pass.
+
+    Those objects live as long as the process. Left in the collected
+    generations, each full collection walked all of them again: 50 to 100 ms
+    with the event loop stopped, seen as spikes in request latency under load.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def _announce(config: Config) -> None:

@@ -52,7 +52,7 @@ class ScrubPool:
         assert self._pool is not None
         pool = self._pool
         try:
-            return await asyncio.get_running_loop().run_in_executor(
+            encoded = await asyncio.get_running_loop().run_in_executor(
                 pool, worker.process_body, tenant, policy, body, now
             )
         except BrokenProcessPool:
@@ -61,6 +61,7 @@ class ScrubPool:
                 self._pool = self._new_pool()
                 pool.shutdown(wait=False, cancel_futures=True)
             raise ScrubberUnavailable() from None
+        return worker.decode_result(encoded)
 
     async def close(self) -> None:
         if self._pool is not None:

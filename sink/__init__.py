@@ -2,7 +2,8 @@
 
 from sink.clickhouse import open_client
 from sink.ddl import RETENTION_DAYS, TABLES, create_statements
-from sink.sink import Sink, SinkSettings, SinkStats, SpoolBatch
+from sink.record import SpoolRecord, encode_record
+from sink.sink import Sink, SinkSettings, SinkStats
 from sink.spool import SpoolFull
 
 __all__ = [
@@ -11,8 +12,9 @@ __all__ = [
     "Sink",
     "SinkSettings",
     "SinkStats",
-    "SpoolBatch",
+    "SpoolRecord",
     "SpoolFull",
     "create_statements",
+    "encode_record",
     "open_client",
 ]

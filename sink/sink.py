@@ -18,7 +18,6 @@ import random
 import re
 import shutil
 import time
-from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -32,16 +31,10 @@ from clickhouse_connect.driver.exceptions import DatabaseError, DataError, Progr
 from schemas import EventRow, ScrubCountRow
 from sink.ddl import TABLE_BY_ROW_TYPE, TABLES, Table, create_statements
 from sink.idempotency import IdempotencyWindow
+from sink.record import SpoolRecord, decode_record, encode, event_keys, keep_events
 from sink.spool import Segment, Spool, SpoolFull, read_segment
 
 log = logging.getLogger(__name__)
-
-
-class SpoolBatch(msgspec.Struct, array_like=True):
-    """One acknowledged request's rows, as written to the spool."""
-
-    events: list[EventRow]
-    report: list[ScrubCountRow]
 
 
 @dataclass(frozen=True)
@@ -115,8 +108,6 @@ class Sink:
         )
         self._quarantine = settings.spool_dir / "quarantine"
         self._drainer: asyncio.Task | None = None
-        self._encoder = msgspec.msgpack.Encoder()
-        self._decoder = msgspec.msgpack.Decoder(SpoolBatch)
         self._json = msgspec.json.Encoder()
         self.stats = SinkStats()
         self.clickhouse_healthy = True
@@ -138,9 +129,7 @@ class Sink:
         self.tombstones.update((tenant, install_hash) for tenant, install_hash in tombstones)
         recovered = self._spool.recover()
         for segment in recovered:
-            self.idempotency.remember(
-                (row.tenant, row.event_id) for batch in self._read_batches(segment) for row in batch.events
-            )
+            self.idempotency.remember(key for record in self._read_records(segment) for key in event_keys(record))
             self._on_sealed(segment)
         self._spool.start()
         self._drainer = asyncio.get_running_loop().create_task(self._drain(), name="sink-drain")
@@ -158,9 +147,9 @@ class Sink:
         )
         self.idempotency.remember(rows)
 
-    def _read_batches(self, segment: Segment) -> list[SpoolBatch]:
+    def _read_records(self, segment: Segment) -> list[SpoolRecord]:
         payloads, _ = read_segment(segment.path)
-        return [self._decoder.decode(p) for p in payloads]
+        return [decode_record(p) for p in payloads]
 
     def _on_sealed(self, segment: Segment) -> None:
         self._outstanding.add(segment.seq)
@@ -173,7 +162,7 @@ class Sink:
     async def submit_record(
         self, tenant: str, record: bytes, install_hashes: list[str], keep: list[bool]
     ) -> int:
-        """Make an encoded SpoolBatch durable; raises SpoolFull when the collector must push back.
+        """Make an encoded SpoolRecord (``sink.record``) durable; raises SpoolFull when the collector must push back.
 
         ``keep[i]`` False drops row i (a duplicate). Rows of an installation whose
         consent was revoked are dropped too, with no await between the check and
@@ -185,9 +174,8 @@ class Sink:
         if all(keep) and not any(revoked):
             await self._spool.append(record)
             return 0
-        batch = self._decoder.decode(record)
-        rows = [row for row, k, r in zip(batch.events, keep, revoked) if k and not r]
-        await self._spool.append(self._encoder.encode(SpoolBatch(rows, batch.report)))
+        kept = keep_events(decode_record(record), [k and not r for k, r in zip(keep, revoked)])
+        await self._spool.append(encode(kept))
         return sum(1 for k, r in zip(keep, revoked) if k and r)
 
     async def flush(self, timeout_s: float) -> bool:
@@ -283,32 +271,42 @@ class Sink:
                 await asyncio.sleep(delay)
 
     def _insert_segment(self, segment: Segment) -> int:
-        """Runs on the ClickHouse thread. Returns how many event rows were stored."""
-        by_table: dict[type, list[msgspec.Struct]] = defaultdict(list)
-        tombstones = self.tombstones
-        for batch in self._read_batches(segment):
-            by_table[EventRow].extend(r for r in batch.events if (r.tenant, r.install_hash) not in tombstones)
-            by_table[ScrubCountRow].extend(batch.report)
+        """Runs on the ClickHouse thread. Returns how many event rows were stored.
+
+        Rows are already JSON lines: the common case joins bytes, and only a record
+        holding an installation revoked since it was spooled is split into lines.
+        """
+        blobs: dict[type, list[bytes]] = {EventRow: [], ScrubCountRow: []}
+        rows, tombstones = 0, self.tombstones
+        for record in self._read_records(segment):
+            if tombstones and any((record.tenant, h) in tombstones for h in record.install_hashes):
+                record = keep_events(record, [(record.tenant, h) not in tombstones for h in record.install_hashes])
+            blobs[EventRow].append(record.events)
+            blobs[ScrubCountRow].append(record.report)
+            rows += len(record.install_hashes)
         for table in TABLES:
-            rows = by_table.get(table.row_type)
-            if rows:
+            block = b"".join(blobs.get(table.row_type, ()))
+            if block:
                 if self._settings.fault:
                     self._settings.fault(table.name)
-                self._insert_rows(table, rows, self._insert_settings(f"{segment.name}:{table.name}"))
-        return len(by_table.get(EventRow, ()))
+                self._insert_json(table, block, self._insert_settings(f"{segment.name}:{table.name}"))
+        return rows
 
     def _insert_rows(self, table: Table, rows: list[msgspec.Struct], settings: dict[str, Any]) -> None:
-        """Insert as JSONEachRow: msgspec encodes in C and ClickHouse parses in C++.
+        self._insert_json(table, self._json.encode_lines(rows), settings)
+
+    def _insert_json(self, table: Table, block: bytes, settings: dict[str, Any]) -> None:
+        """Insert JSONEachRow: msgspec encodes in C and ClickHouse parses in C++.
 
         clickhouse-connect's row inserts serialise column by column in Python,
         holding the GIL for ~10 µs a row, which stalled the event loop for a
-        tenth of a second per segment; this path holds it for ~1 µs a row.
+        tenth of a second per segment.
         """
         assert self._client is not None
         self._client.raw_insert(
             f"{self.database}.{table.name}",
             column_names=table.columns,
-            insert_block=self._json.encode_lines(rows),
+            insert_block=block,
             settings={**settings, "date_time_input_format": "best_effort"},
             fmt="JSONEachRow",
         )

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
+import uuid
 
+import msgspec
+
+from schemas import EventRow
+from sink.record import decode_record, encode_record, event_keys, keep_events, lines
 from sink.spool import Spool, SpoolFull, frame, read_segment
 
 
@@ -68,3 +74,31 @@ def test_segment_with_nothing_intact_is_removed(tmp_path):
     spool = _spool(tmp_path, [])
     assert spool.recover() == []
     assert not path.exists()
+
+
+def _row(install_hash: str, message: str) -> EventRow:
+    now = dt.datetime.now(dt.timezone.utc)
+    return EventRow(
+        tenant="acme", event_id=uuid.uuid4(), received_at=now, ts=now, type="error", install_hash=install_hash,
+        session_hash="s" * 32, app_name="pos", app_version="1.0.0", app_platform="windows", os_name="Windows",
+        os_version="10", module="sales", error_message=message,
+    )  # fmt: skip
+
+
+def test_record_rows_are_one_json_line_each_even_with_newlines_in_values():
+    rows = [_row("a" * 32, "line one\nline two\r\n"), _row("b" * 32, 'quote " and \\n'), _row("c" * 32, "")]
+    record = decode_record(encode_record("acme", rows, []))
+    assert record.install_hashes == ["a" * 32, "b" * 32, "c" * 32]
+    assert [msgspec.json.decode(line)["error_message"] for line in lines(record.events)] == [
+        r.error_message for r in rows
+    ]
+    assert event_keys(record) == [("acme", r.event_id) for r in rows]
+
+
+def test_keep_events_drops_exactly_the_rows_not_kept():
+    rows = [_row(h * 32, f"message {h}\nsecond line") for h in "abcd"]
+    record = decode_record(encode_record("acme", rows, []))
+    kept = keep_events(record, [True, False, False, True])
+    assert kept.install_hashes == ["a" * 32, "d" * 32]
+    assert event_keys(kept) == [("acme", rows[0].event_id), ("acme", rows[3].event_id)]
+    assert keep_events(record, [False] * 4).events == b""
