@@ -9,17 +9,15 @@ for tombstones). Both directions carry bytes, never Python objects: pickling
 under a structured burst; msgspec decodes the same result in C.
 
 Each worker process holds its own scrubber (spaCy pipeline and caches), set up
-once by ``init_worker``; that per-process state is the reason for the module
-global below.
+once by ``serve``; ``collector.scrub_pool`` starts the workers and talks to them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gc
-import os
-import threading
-import time
+import socket
+import struct
 import uuid
 
 import msgspec
@@ -42,46 +40,74 @@ class BatchResult(msgspec.Struct, array_like=True):
     spool_record: bytes  # sink.encode_record of every valid event's row
 
 
-_scrubber: EventScrubber | None = None
+class _Request(msgspec.Struct, array_like=True):
+    tenant: str
+    policy: TenantPolicy
+    body: bytes
+    now: dt.datetime
+
+
+# Frames on the worker's socket: a little-endian u32 length, then the payload.
+# The first frame a worker sends is READY; each reply starts with REPLY_OK or
+# REPLY_FAILED (then only the exception's type name: never a value).
+FRAME_HEADER = struct.Struct("<I")
+READY = b"ready"
+REPLY_OK, REPLY_FAILED = b"\x00", b"\x01"
+
+_request_encoder = msgspec.msgpack.Encoder()
+_request_decoder = msgspec.msgpack.Decoder(_Request)
 _result_encoder = msgspec.msgpack.Encoder(uuid_format="bytes")
 _result_decoder = msgspec.msgpack.Decoder(BatchResult)
 
 
-def init_worker(id_hash_secret: bytes) -> None:
-    global _scrubber
-    _exit_with_parent()
-    _scrubber = EventScrubber(TextScrubber(), IdHasher(id_hash_secret))
+def encode_request(tenant: str, policy: TenantPolicy, body: bytes, now: dt.datetime) -> bytes:
+    return _request_encoder.encode(_Request(tenant, policy, body, now))
+
+
+def decode_result(encoded: bytes | memoryview) -> BatchResult:
+    return _result_decoder.decode(encoded)
+
+
+def serve(sock: socket.socket, id_hash_secret: bytes) -> None:
+    """A worker process's life: load the scrubber, then answer requests until end-of-file."""
+    scrubber = EventScrubber(TextScrubber(), IdHasher(id_hash_secret))
     # The spaCy pipeline and Presidio's recognizers live as long as the worker: kept
     # out of later GC passes, a full collection no longer stops a batch for ~100 ms.
     gc.collect()
     gc.freeze()
+    with sock:
+        _send_frame(sock, READY)
+        while (frame := _receive_frame(sock)) is not None:
+            request = _request_decoder.decode(frame)
+            try:
+                result = process_with(scrubber, request.tenant, request.policy, request.body, request.now)
+                reply = REPLY_OK + _result_encoder.encode(result)
+            except Exception as exc:  # noqa: BLE001 - the collector answers 500; the worker keeps serving
+                reply = REPLY_FAILED + type(exc).__name__.encode()
+            _send_frame(sock, reply)
 
 
-def _exit_with_parent() -> None:
-    """A collector killed with SIGKILL cannot stop its workers: they notice and leave."""
-    parent = os.getppid()
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1.0)
-        os._exit(0)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+def _send_frame(sock: socket.socket, payload: bytes) -> None:
+    sock.sendall(FRAME_HEADER.pack(len(payload)) + payload)
 
 
-def warm_up() -> bool:
-    """Runs once per worker at start so that the pipeline is loaded before serving."""
-    return _scrubber is not None
+def _receive_frame(sock: socket.socket) -> bytes | None:
+    """The next frame, or None once the collector has closed its end (or died)."""
+    header = _receive_exactly(sock, FRAME_HEADER.size)
+    if header is None:
+        return None
+    return _receive_exactly(sock, FRAME_HEADER.unpack(header)[0])
 
 
-def process_body(tenant: str, policy: TenantPolicy, body: bytes, now: dt.datetime) -> bytes:
-    """Runs in a worker; the encoded BatchResult goes back to the event loop's process."""
-    assert _scrubber is not None, "init_worker did not run"
-    return _result_encoder.encode(process_with(_scrubber, tenant, policy, body, now))
-
-
-def decode_result(encoded: bytes) -> BatchResult:
-    return _result_decoder.decode(encoded)
+def _receive_exactly(sock: socket.socket, size: int) -> bytes | None:
+    buffer = bytearray(size)
+    view, received = memoryview(buffer), 0
+    while received < size:
+        count = sock.recv_into(view[received:])
+        if count == 0:
+            return None
+        received += count
+    return bytes(buffer)
 
 
 def process_with(

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 import operator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
 
@@ -91,16 +91,77 @@ _ROW_DEFAULTS = tuple(
 
 @dataclass(frozen=True)
 class _Compiled:
-    """A plan turned into what the hot loop needs: getters and column positions."""
+    """A plan split by privacy class, so the hot loop makes no per-field class decision.
+
+    Within each class the fields keep plan order, so ids reach the hasher and free
+    texts reach the text scrubber in the same order as a field-by-field walk.
+    """
 
     tag: str
-    fields: tuple[tuple[Callable[[Any], Any], int, str, str, Pii, str | None], ...]
+    # NONE and RANDOM_ID fields are stored as sent: one getter fetches them all.
+    get_stored: Callable[[Any], tuple[Any, ...]]
+    stored_positions: tuple[int, ...]
+    hashed: tuple[tuple[Callable[[Any], Any], int, str], ...]  # (get, position, id kind)
+    allowlisted: tuple[tuple[Callable[[Any], Any], int, str, str], ...]  # (get, position, column, allowlist)
+    texts: tuple[tuple[Callable[[Any], Any], int, str], ...]  # (get, position, column)
+
+    def bind(self, tenant: str, received_at: dt.datetime, policy: TenantPolicy) -> _Bound:
+        """What stays the same for every event of this type in one batch."""
+        row = list(_ROW_DEFAULTS)
+        row[_TENANT], row[_RECEIVED_AT], row[_TYPE] = tenant, received_at, self.tag
+        return _Bound(
+            row,
+            self.get_stored,
+            self.stored_positions,
+            self.hashed,
+            tuple((get, position, column, policy.allowlist(name)) for get, position, column, name in self.allowlisted),
+            self.texts,
+        )
+
+
+class _Bound(NamedTuple):
+    """A compiled plan with one batch's tenant, clock and allowlists filled in."""
+
+    row: list[Any]  # copied per event, never filled in place
+    get_stored: Callable[[Any], tuple[Any, ...]]
+    stored_positions: tuple[int, ...]
+    hashed: tuple[tuple[Callable[[Any], Any], int, str], ...]
+    allowlisted: tuple[tuple[Callable[[Any], Any], int, str, frozenset[str]], ...]
+    texts: tuple[tuple[Callable[[Any], Any], int, str], ...]
+
+
+def _getter_of_all(paths: list[str]) -> Callable[[Any], tuple[Any, ...]]:
+    """One call that fetches several fields as a tuple, whatever their number."""
+    if not paths:
+        return lambda event: ()
+    if len(paths) == 1:  # attrgetter gives a bare value, not a 1-tuple, for a single path
+        get = operator.attrgetter(paths[0])
+        return lambda event: (get(event),)
+    return operator.attrgetter(*paths)
 
 
 def _compile(event_type: type, plan: tuple[_Field, ...]) -> _Compiled:
+    stored_paths, stored_positions, hashed, allowlisted, texts = [], [], [], [], []
+    for f in plan:
+        position = _COLUMN_INDEX[f.column]
+        if f.pii is Pii.NONE or f.pii is Pii.RANDOM_ID:
+            stored_paths.append(".".join(f.attrs))
+            stored_positions.append(position)
+        elif f.pii is Pii.LINKABLE_ID:
+            hashed.append((f.get, position, f.attrs[-1]))  # same kind as the rights endpoints hash
+        elif f.pii is Pii.ALLOWLIST:
+            allowlisted.append((f.get, position, f.column, f.allowlist))
+        elif f.pii is Pii.FREE_TEXT or f.pii is Pii.IDENTIFIER:
+            texts.append((f.get, position, f.column))
+        else:  # a new class needs a decision here: failing at import stores nothing undecided
+            raise TypeError(f"unhandled privacy class {f.pii}")
     return _Compiled(
         tag=event_type.__struct_config__.tag,
-        fields=tuple((f.get, _COLUMN_INDEX[f.column], f.column, f.attrs[-1], f.pii, f.allowlist) for f in plan),
+        get_stored=_getter_of_all(stored_paths),
+        stored_positions=tuple(stored_positions),
+        hashed=tuple(hashed),
+        allowlisted=tuple(allowlisted),
+        texts=tuple(texts),
     )
 
 
@@ -119,36 +180,56 @@ class EventScrubber:
         self, tenant: str, policy: TenantPolicy, events: list[Event], received_at: dt.datetime
     ) -> ScrubbedBatch:
         removed: Counter[tuple[str, str]] = Counter()
-        free_text_slots: list[tuple[int, int, str]] = []  # (event index, column index, column name)
+        free_text_slots: list[tuple[list[Any], int, str]] = []  # (row, column index, column name)
         free_texts: list[str] = []
         rows: list[list[Any]] = []
         hash_id = self._hash
+        # A batch comes from one installation, so its ids repeat: each distinct one is hashed once.
+        # Keyed by the UUID's int, which hashes and compares in C, unlike the UUID itself.
+        hashes: dict[tuple[str, int], str] = {}
+        plans: dict[type, _Bound] = {}  # bound on first use: a small batch pays only for its own types
 
-        for index, event in enumerate(events):
-            plan = _COMPILED[type(event)]
-            row = list(_ROW_DEFAULTS)
-            row[_TENANT], row[_RECEIVED_AT], row[_TYPE] = tenant, received_at, plan.tag
-            for get, position, column, name, pii, allowlist in plan.fields:
+        for event in events:
+            plan = plans.get(type(event))
+            if plan is None:
+                plan = plans[type(event)] = _COMPILED[type(event)].bind(tenant, received_at, policy)
+            template, get_stored, stored_positions, hashed, allowlisted, texts = plan
+            row = template.copy()
+            for position, value in zip(stored_positions, get_stored(event)):
+                if value is not None:
+                    row[position] = value
+            for get, position, kind in hashed:
+                value = get(event)
+                if value is not None:
+                    key = (kind, value.int)
+                    digest = hashes.get(key)
+                    if digest is None:
+                        digest = hashes[key] = hash_id(tenant, kind, value)
+                    row[position] = digest
+            for get, position, column, allowed in allowlisted:  # inline: a call per field cost as much
                 value = get(event)
                 if value is None:
                     continue
-                if pii is Pii.NONE or pii is Pii.RANDOM_ID:
+                if isinstance(value, dict):  # count keys: unknown keys are dropped, never stored as sent
+                    kept = {k: v for k, v in value.items() if k in allowed}
+                    if len(kept) < len(value):
+                        removed[(column, NOT_ALLOWLISTED)] += len(value) - len(kept)
+                    row[position] = kept
+                elif value in allowed:
                     row[position] = value
-                elif pii is Pii.LINKABLE_ID:
-                    row[position] = hash_id(tenant, name, value)  # same kind as the rights endpoints hash
-                elif pii is Pii.ALLOWLIST:
-                    row[position] = self._allowlisted(value, policy.allowlist(allowlist), column, removed)
-                elif pii is Pii.FREE_TEXT or pii is Pii.IDENTIFIER:
-                    if value:
-                        free_text_slots.append((index, position, column))
-                        free_texts.append(value)
-                else:  # pragma: no cover - a new class needs a decision here
-                    raise TypeError(f"unhandled privacy class {pii}")
+                else:
+                    removed[(column, NOT_ALLOWLISTED)] += 1
+                    row[position] = OTHER
+            for get, position, column in texts:
+                value = get(event)
+                if value:  # None and "" keep the column's default
+                    free_text_slots.append((row, position, column))
+                    free_texts.append(value)
             rows.append(row)
 
         if free_texts:
-            for (index, position, column), scrubbed in zip(free_text_slots, self._text.scrub_many(free_texts, policy)):
-                rows[index][position] = scrubbed.text if scrubbed.text is not None else ""
+            for (row, position, column), scrubbed in zip(free_text_slots, self._text.scrub_many(free_texts, policy)):
+                row[position] = scrubbed.text if scrubbed.text is not None else ""
                 for entity, count in scrubbed.removed.items():
                     removed[(column, entity)] += count
 
@@ -160,15 +241,3 @@ class EventScrubber:
                 for (column, entity), count in sorted(removed.items())
             ],
         )
-
-    @staticmethod
-    def _allowlisted(value: Any, allowed: frozenset[str], column: str, removed: Counter) -> Any:
-        if isinstance(value, dict):  # count keys: unknown keys are dropped, never stored as sent
-            kept = {k: v for k, v in value.items() if k in allowed}
-            if len(kept) < len(value):
-                removed[(column, NOT_ALLOWLISTED)] += len(value) - len(kept)
-            return kept
-        if value in allowed:
-            return value
-        removed[(column, NOT_ALLOWLISTED)] += 1
-        return OTHER

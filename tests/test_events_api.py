@@ -260,8 +260,8 @@ async def test_a_dead_scrubbing_worker_costs_one_503_and_the_pool_recovers(colle
 
     from collector.resources import SCRUB_POOL
 
-    pool = collector.app[SCRUB_POOL]._pool
-    for pid in list(pool._processes):  # a fault we cannot cause through the API: a worker dies
+    pool = collector.app[SCRUB_POOL]
+    for pid in pool.pids:  # a fault we cannot cause through the API: a worker dies
         os.kill(pid, signal.SIGKILL)
     statuses = []
     for _ in range(3):
