@@ -8,9 +8,13 @@ message with every quoted client value removed.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import msgspec
+import msgspec.inspect as mi
 
 from schemas.events import EVENT_TYPES, Envelope, Event
 
@@ -82,6 +86,67 @@ def decode_envelope(body: bytes) -> list[msgspec.Raw]:
         raise EventRejected("JSON nests too deeply") from None
 
 
+class _PatternCheck(NamedTuple):
+    get: Callable[[Any], Any]
+    path: str  # for the reason, as msgspec would have written it
+    regex: re.Pattern[str]
+    keys: bool  # the pattern applies to a dict's keys, not to a string
+    matched: set[str]  # values already seen to match: the common case costs one set lookup
+
+
+_MATCHED_LIMIT = 10_000  # per pattern; the set starts over when full, so memory stays bounded
+
+
+def _pattern_checks(event_type: type) -> tuple[_PatternCheck, ...]:
+    """Every ``_matching`` pattern (see ``schemas.events``) of an event type, found from its type info."""
+    checks: list[_PatternCheck] = []
+    regexes: dict[str, tuple[re.Pattern[str], set[str]]] = {}
+
+    def pattern_of(t: Any) -> str | None:
+        return (getattr(t, "extra_json_schema", None) or {}).get("pattern")
+
+    def walk(t: Any, attrs: tuple[str, ...]) -> None:
+        if isinstance(t, mi.UnionType):
+            for member in t.types:
+                walk(member, attrs)
+            return
+        if isinstance(t, mi.Metadata):
+            if (pattern := pattern_of(t)) is not None:
+                add(pattern, attrs, keys=False)
+            t = t.type
+        if isinstance(t, mi.DictType) and (pattern := pattern_of(t.key_type)) is not None:
+            add(pattern, attrs, keys=True)
+        if isinstance(t, mi.StructType):
+            for field in t.fields:
+                walk(field.type, (*attrs, field.name))
+
+    def add(pattern: str, attrs: tuple[str, ...], keys: bool) -> None:
+        regex, matched = regexes.setdefault(pattern, (re.compile(pattern), set()))
+        path = "$." + ".".join(attrs) + ("[...]" if keys else "")
+        checks.append(_PatternCheck(operator.attrgetter(".".join(attrs)), path, regex, keys, matched))
+
+    walk(mi.type_info(event_type), ())
+    return tuple(checks)
+
+
+_PATTERN_CHECKS = {event_type: _pattern_checks(event_type) for event_type in EVENT_TYPES}
+
+
+def _check_patterns(event: Event) -> None:
+    for get, path, regex, keys, matched in _PATTERN_CHECKS[type(event)]:
+        value = get(event)
+        if value is None:
+            continue
+        for text in (value if keys else (value,)):
+            if text in matched:
+                continue
+            if regex.search(text) is None:
+                raise EventRejected(f"string has a disallowed format at {path}")
+            if len(matched) >= _MATCHED_LIMIT:
+                matched.clear()
+            matched.add(text)
+
+
 def decode_event(raw: bytes, now: dt.datetime) -> Event:
     """One validated event; raises EventRejected with a safe reason."""
     try:
@@ -90,6 +155,7 @@ def decode_event(raw: bytes, now: dt.datetime) -> Event:
         raise EventRejected(safe_reason(exc)) from None
     except RecursionError:
         raise EventRejected("JSON nests too deeply") from None
+    _check_patterns(event)
     if event.ts > now + MAX_CLOCK_SKEW:
         raise EventRejected("ts is more than 24 hours in the future at $.ts")
     if event.ts < now - MAX_EVENT_AGE:

@@ -1,0 +1,51 @@
+"""Patterns checked after decoding, with a memory of values that matched (schemas.validation)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import msgspec
+import pytest
+
+from schemas import EventRejected, decode_event
+from schemas import validation
+
+NOW = dt.datetime.now(dt.timezone.utc)
+
+
+def _event(**overrides) -> bytes:
+    event = {
+        "type": "usage_counts", "event_id": str(uuid.uuid4()), "install_id": str(uuid.uuid4()),
+        "session_id": str(uuid.uuid4()), "ts": NOW.isoformat(), "module": "sales",
+        "app": {"name": "omnix-pos", "version": "4.2.10", "platform": "windows"},
+        "os": {"name": "Windows", "version": "10.0.19045"}, "counts": {"branches": 3},
+    }  # fmt: skip
+    return msgspec.json.encode({**event, **overrides})
+
+
+def test_a_value_that_matched_one_pattern_is_still_checked_against_another():
+    decode_event(_event(module="Back Office"), NOW)  # a valid module name, now remembered as matching
+    with pytest.raises(EventRejected) as rejected:
+        decode_event(_event(counts={"Back Office": 1}), NOW)  # not a valid count key
+    assert rejected.value.reason == "string has a disallowed format at $.counts[...]"
+
+
+def test_a_rejected_value_is_rejected_every_time():
+    for _ in range(3):
+        with pytest.raises(EventRejected, match=r"at \$\.app\.version$"):
+            decode_event(_event(app={"name": "omnix-pos", "version": "Wanjiru Kamau", "platform": "web"}), NOW)
+
+
+def test_the_memory_of_matched_values_stays_bounded():
+    for i in range(validation._MATCHED_LIMIT + 50):
+        decode_event(_event(app={"name": "omnix-pos", "version": f"1.{i}", "platform": "web"}), NOW)
+    version = next(c for c in validation._PATTERN_CHECKS[type(decode_event(_event(), NOW))] if c.path == "$.app.version")
+    assert 0 < len(version.matched) <= validation._MATCHED_LIMIT
+
+
+def test_openapi_still_publishes_every_pattern():
+    schema = msgspec.json.schema(validation.Event)
+    text = msgspec.json.encode(schema).decode()
+    for pattern in ("^[a-z][a-z0-9_]{0,63}$", "^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$", "^[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}$"):
+        assert msgspec.json.encode(pattern).decode() in text
