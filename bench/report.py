@@ -48,15 +48,22 @@ def _target(name: str, value: float, threshold: float, unit: str, higher_is_bett
 
 
 def _share(results: dict, workload: str) -> float:
+    """Events/s that reached ClickHouse within the window over the ceiling's: acknowledging
+    faster than storage keeps up only fills the spool, so the lower figure counts."""
     runs = results["runs"]
-    return runs[f"collector/{workload}"]["acked_per_s"] / runs[f"ceiling/{workload}"]["acked_per_s"]
+    ours = runs[f"collector/{workload}"]
+    return min(ours["acked_per_s"], ours["landed_per_s"]) / runs[f"ceiling/{workload}"]["acked_per_s"]
 
 
 def evaluate(results: dict) -> list[dict]:
     scrubbing = results["scrubbing"]["unique_errors"]
     return [
         _target("W1 structured: share of the ceiling's events/s", _share(results, "structured") * 100, 20, "%"),
-        _target("W1 structured: p99 at 80% load (open loop)", results["open_loop"]["p99_ms"], 50, "ms", False),
+        *(
+            _target(f"W1 structured: p99 at {run['label']}{'' if key == 'sustained' else ' (reported)'}",
+                    run["p99_ms"], 50, "ms", False)
+            for key, run in results["open_loops"].items()
+        ),  # fmt: skip
         _target("W2 templated errors: share of the ceiling's events/s", _share(results, "templated_errors") * 100, 15, "%"),
         _target(
             "W3 unique errors: our scrubber (worker per core) / plain Presidio texts/s",
@@ -99,13 +106,17 @@ def markdown(results: dict) -> str:
         ceiling = runs[f"ceiling/{workload}"]["acked_per_s"]
         for target in ("ceiling", "collector"):
             lines.append(_row(title, runs[f"{target}/{workload}"], ceiling))
-    open_loop = results["open_loop"]
-    lines.append(_row("1 structured, open loop", open_loop, runs["ceiling/structured"]["acked_per_s"]))
+    for key, run in results["open_loops"].items():
+        label = f"1 structured, open loop at {run['target_rate_per_s']:,.0f} events/s ({key})"
+        lines.append(_row(label, run, runs["ceiling/structured"]["acked_per_s"]))
+    lines += [""]
+    lines += [f"- Open loop, {key}: {run['label']}: one request every {100 / run['target_rate_per_s'] * 1000:.2f} ms."
+              for key, run in results["open_loops"].items()]  # fmt: skip
     lines += [
         "",
-        f"Open loop: one request every {100 / open_loop['target_rate_per_s'] * 1000:.1f} ms "
-        f"({open_loop['target_rate_per_s']:,.0f} events/s = 80% of the structured closed-loop median); latency "
-        "counts from each request's scheduled time. \"Landed in window\": rows ClickHouse held right after the last "
+        "Open loop: requests on a fixed schedule whatever the answers do; latency counts from each request's "
+        "scheduled time. \"Of ceiling\" in the targets uses the lower of acknowledged and landed events/s. "
+        "\"Landed in window\": rows ClickHouse held right after the last "
         "answer, minus those before the window, over the window's length. Peak RSS is the sum of VmHWM over the server's process tree; "
         "CPU is utime + stime of that tree from the start of the window to the end of the drain. \"Other load\" is "
         "the CPU that processes outside the benchmark used meanwhile, in cores (of "

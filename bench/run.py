@@ -9,9 +9,9 @@ For each workload (``bench.workloads``), and each repeat:
    started as ``make run`` starts it, driven the same way; ClickHouse is counted
    before the window, after it, and after the spool has drained.
 
-Then an open-loop run at 80% of the structured throughput (latency under a
-steady load that the collector can carry), and plain Presidio against our
-scrubber on the same texts. Medians over repeats go to ``bench/RESULTS.md``,
+Then open-loop runs of structured events at 80% of three rates (see
+``measure_open_loops``): latency under a steady load the collector can carry;
+and plain Presidio against our scrubber on the same texts. Medians over repeats go to ``bench/RESULTS.md``,
 ``bench/results.json`` and ``bench/throughput.png``.
 
 Environment: BENCH_SECONDS (20) per window, BENCH_REPEATS (3), BENCH_CONNECTIONS
@@ -337,6 +337,33 @@ def measure_collector(workload: str, bodies: Path, rate: float = 0.0, limit: int
         return marks.close(run)
 
 
+def measure_open_loops(runs: dict[tuple[str, str], list[Run]], bodies: Path) -> dict[str, dict]:
+    """Structured events on a fixed schedule at 80% of three rates, each repeated; medians.
+
+    "sustained" (the verdict): 80% of what reached ClickHouse during the closed-loop
+    windows. The acknowledged rate can run ahead of storage for a while (the spool
+    absorbs it) but not for long, so 80% of it would measure an overload. The other
+    two bases are reported beside it.
+    """
+    structured = median_summary(runs[("collector", "structured")])
+    ceiling = median_summary(runs[("ceiling", "structured")])["acked_per_s"]
+    bases = {
+        "sustained": ("80% of the structured rate sustained end to end (landed in ClickHouse)", structured["landed_per_s"]),
+        "acknowledged": ("80% of the structured rate acknowledged (closed loop)", structured["acked_per_s"]),
+        "target": ("80% of the target rate (20% of the ceiling)", 0.2 * ceiling),
+    }
+    results = {}
+    for key, (label, base) in bases.items():
+        rate = OPEN_LOOP_SHARE * base / EVENTS_PER_BATCH
+        log(f"open loop ({key}): structured at {rate:.1f} requests/s = {label}")
+        repeats = [measure_collector("structured", bodies, rate=rate, limit=int(rate * SECONDS) + 1) for _ in range(REPEATS)]
+        for run in repeats:
+            log(f"  {run.acked_per_s:9.0f} events/s acked, p50 {run.load.latency_ms['p50']:.1f} ms, "
+                f"p99 {run.load.latency_ms['p99']:.1f} ms, statuses {run.load.statuses}")  # fmt: skip
+        results[key] = {**median_summary(repeats), "label": label, "target_rate_per_s": rate * EVENTS_PER_BATCH}
+    return results
+
+
 def scrubber_comparison() -> dict:
     output = subprocess.run(
         [PYTHON, "-m", "bench.presidio_baseline", "--texts", str(TEXTS)],
@@ -396,16 +423,13 @@ def main() -> None:
                     runs.setdefault((target, workload), []).append(run)
                     log(f"repeat {repeat} {target:9} {workload:16} {run.acked_per_s:9.0f} events/s acked, "
                         f"p99 {run.load.latency_ms['p99']:.0f} ms, statuses {run.load.statuses}")  # fmt: skip
-        structured = statistics.median(r.acked_per_s for r in runs[("collector", "structured")])
-        rate = OPEN_LOOP_SHARE * structured / EVENTS_PER_BATCH
-        log(f"open loop: structured at {rate:.1f} requests/s ({OPEN_LOOP_SHARE:.0%} of {structured:.0f} events/s)")
-        open_loop = measure_collector("structured", bodies["structured"], rate=rate, limit=int(rate * SECONDS) + 1)
+        open_loops = measure_open_loops(runs, bodies["structured"])
     results = {
         "machine": report.machine(),
         "settings": {"seconds": SECONDS, "repeats": REPEATS, "connections": CONNECTIONS,
                      "tenant_rate_limit": "demo default" if DEMO_LIMITS else "lifted"},  # fmt: skip
         "runs": {f"{t}/{w}": median_summary(rs) for (t, w), rs in runs.items()},
-        "open_loop": {**open_loop.summary(), "target_rate_per_s": rate * EVENTS_PER_BATCH},
+        "open_loops": open_loops,
         "scrubbing": scrubbing,
     }
     results["targets"] = report.evaluate(results)

@@ -15,6 +15,7 @@ from collector.pressure import MemoryGauge
 from collector.scrub_pool import ScrubPool
 from scrubbers import IdHasher
 from sink import Sink, SinkSettings, open_client
+from sink.clickhouse import lower_engine_priority
 
 log = logging.getLogger("collector")
 
@@ -70,6 +71,8 @@ async def open_resources(app: web.Application) -> AsyncIterator[None]:
     metrics.watch_sink(sink)
     app[SINK] = sink
     app[BACKGROUND] = set()
+    if config.clickhouse_url.startswith("chdb:"):
+        spawn(app, _keep_engine_below_requests())
     for hook in app[STARTED]:
         await hook(app)
     log.info("collector ready", extra={"tenants": len(config.tenants)})
@@ -81,6 +84,13 @@ async def open_resources(app: web.Application) -> AsyncIterator[None]:
     await sink.close(timeout_s=config.spool.shutdown_timeout_s)
     await scrub_pool.close()
     log.info("collector stopped", extra={"rows_inserted": sink.stats.rows_inserted})
+
+
+async def _keep_engine_below_requests(every_s: float = 2.0) -> None:
+    """The embedded engine's threads yield the cores to request handling (see lower_engine_priority)."""
+    while True:
+        lower_engine_priority()
+        await asyncio.sleep(every_s)
 
 
 def spawn(app: web.Application, coro) -> asyncio.Task:

@@ -76,3 +76,23 @@ async def test_readyz_and_healthz_answer(collector):
     assert (await collector.session.get(f"{collector.url}/healthz")).status == 200
     ready = await collector.session.get(f"{collector.url}/readyz")
     assert ready.status == 200
+
+
+async def test_embedded_engine_threads_run_below_the_collectors_own(collector):
+    """Inserts and merges of the embedded engine must not take the cores from request handling."""
+    import os
+    import threading
+    from pathlib import Path
+
+    from sink.clickhouse import ENGINE_NICENESS, lower_engine_priority
+
+    assert (await collector.post({"events": [make_event() for _ in range(20)]})).status == 202
+    lower_engine_priority()  # the collector also repeats this every 2 s: engine threads come and go
+    python_threads = {t.native_id for t in threading.enumerate()}
+    niceness = {int(task.name): os.getpriority(os.PRIO_PROCESS, int(task.name)) for task in Path("/proc/self/task").iterdir()}
+    engine = {tid: nice for tid, nice in niceness.items() if tid not in python_threads}
+    assert engine, "chDB runs threads of its own in this process"
+    assert all(nice >= ENGINE_NICENESS for nice in engine.values())
+    base = niceness[threading.main_thread().native_id]
+    assert base < ENGINE_NICENESS, "run the tests at a normal priority for this check to mean anything"
+    assert all(niceness[tid] == base for tid in python_threads if tid in niceness)
