@@ -1,6 +1,8 @@
 """The spool's record: one acknowledged request's rows, already in ClickHouse's input format.
 
-The worker that scrubbed the rows encodes them once, as JSONEachRow lines, so
+The worker that scrubbed the rows encodes them once, as JSONCompactEachRow lines
+(one JSON array per row, in the row type's field order, which is the table's
+column order: ClickHouse parses them ~15% faster than objects with keys), so
 the event loop's process never decodes or re-encodes a row: storing a segment
 is joining its records' bytes. The profile of a structured burst showed why:
 decoding spooled rows back into Python objects and encoding them again took
@@ -24,24 +26,25 @@ from schemas import EventRow, ScrubCountRow
 class SpoolRecord(msgspec.Struct, array_like=True):
     tenant: str
     install_hashes: list[str]
-    events: bytes  # JSONEachRow of EventRow, one line per install hash
-    report: bytes  # JSONEachRow of ScrubCountRow
+    events: bytes  # JSONCompactEachRow of EventRow, one line per install hash
+    report: bytes  # JSONCompactEachRow of ScrubCountRow
 
 
-class _EventKey(msgspec.Struct):
-    tenant: str
-    event_id: uuid.UUID
-
-
+FORMAT = "JSONCompactEachRow"
 _json = msgspec.json.Encoder()
 _encoder = msgspec.msgpack.Encoder()
 _decoder = msgspec.msgpack.Decoder(SpoolRecord)
-_key_decoder = msgspec.json.Decoder(_EventKey)
+_TENANT, _EVENT_ID = (EventRow.__struct_fields__.index(name) for name in ("tenant", "event_id"))
+
+
+def encode_rows(rows: Sequence[msgspec.Struct]) -> bytes:
+    """Rows as ClickHouse input in ``FORMAT``: one array of field values per line."""
+    return _json.encode_lines([msgspec.structs.astuple(row) for row in rows])
 
 
 def encode_record(tenant: str, events: Sequence[EventRow], report: Sequence[ScrubCountRow]) -> bytes:
     hashes = [row.install_hash for row in events]
-    return _encoder.encode(SpoolRecord(tenant, hashes, _json.encode_lines(events), _json.encode_lines(report)))
+    return _encoder.encode(SpoolRecord(tenant, hashes, encode_rows(events), encode_rows(report)))
 
 
 def decode_record(payload: bytes) -> SpoolRecord:
@@ -66,5 +69,5 @@ def encode(record: SpoolRecord) -> bytes:
 
 def event_keys(record: SpoolRecord) -> list[tuple[str, uuid.UUID]]:
     """(tenant, event_id) of each event line: what the idempotency window needs after a restart."""
-    keys = (_key_decoder.decode(line) for line in lines(record.events))
-    return [(key.tenant, key.event_id) for key in keys]
+    values = (msgspec.json.decode(line) for line in lines(record.events))
+    return [(row[_TENANT], uuid.UUID(row[_EVENT_ID])) for row in values]

@@ -31,7 +31,7 @@ from clickhouse_connect.driver.exceptions import DatabaseError, DataError, Progr
 from schemas import EventRow, ScrubCountRow
 from sink.ddl import TABLE_BY_ROW_TYPE, TABLES, Table, create_statements
 from sink.idempotency import IdempotencyWindow
-from sink.record import SpoolRecord, decode_record, encode, event_keys, keep_events
+from sink.record import FORMAT, SpoolRecord, decode_record, encode, encode_rows, event_keys, keep_events
 from sink.spool import Segment, Spool, SpoolFull, read_segment
 
 log = logging.getLogger(__name__)
@@ -108,7 +108,6 @@ class Sink:
         )
         self._quarantine = settings.spool_dir / "quarantine"
         self._drainer: asyncio.Task | None = None
-        self._json = msgspec.json.Encoder()
         self.stats = SinkStats()
         self.clickhouse_healthy = True
         self._outstanding: set[int] = set()  # sealed segments not yet stored
@@ -273,7 +272,7 @@ class Sink:
     def _insert_segment(self, segment: Segment) -> int:
         """Runs on the ClickHouse thread. Returns how many event rows were stored.
 
-        Rows are already JSON lines: the common case joins bytes, and only a record
+        Rows are already ClickHouse input: the common case joins bytes, and only a record
         holding an installation revoked since it was spooled is split into lines.
         """
         blobs: dict[type, list[bytes]] = {EventRow: [], ScrubCountRow: []}
@@ -293,10 +292,10 @@ class Sink:
         return rows
 
     def _insert_rows(self, table: Table, rows: list[msgspec.Struct], settings: dict[str, Any]) -> None:
-        self._insert_json(table, self._json.encode_lines(rows), settings)
+        self._insert_json(table, encode_rows(rows), settings)
 
     def _insert_json(self, table: Table, block: bytes, settings: dict[str, Any]) -> None:
-        """Insert JSONEachRow: msgspec encodes in C and ClickHouse parses in C++.
+        """Insert JSON lines (``sink.record.FORMAT``): msgspec encodes in C and ClickHouse parses in C++.
 
         clickhouse-connect's row inserts serialise column by column in Python,
         holding the GIL for ~10 µs a row, which stalled the event loop for a
@@ -310,7 +309,7 @@ class Sink:
             # One parsing thread: parallel parsing spent ~10% more CPU on blocks this size and
             # took both cores, stalling the scrubbing workers while a segment went in.
             settings={**settings, "date_time_input_format": "best_effort", "input_format_parallel_parsing": 0},
-            fmt="JSONEachRow",
+            fmt=FORMAT,
         )
 
     def _insert_settings(self, token: str) -> dict[str, Any]:

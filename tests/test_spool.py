@@ -89,7 +89,8 @@ def test_record_rows_are_one_json_line_each_even_with_newlines_in_values():
     rows = [_row("a" * 32, "line one\nline two\r\n"), _row("b" * 32, 'quote " and \\n'), _row("c" * 32, "")]
     record = decode_record(encode_record("acme", rows, []))
     assert record.install_hashes == ["a" * 32, "b" * 32, "c" * 32]
-    assert [msgspec.json.decode(line)["error_message"] for line in lines(record.events)] == [
+    message = EventRow.__struct_fields__.index("error_message")
+    assert [msgspec.json.decode(line)[message] for line in lines(record.events)] == [
         r.error_message for r in rows
     ]
     assert event_keys(record) == [("acme", r.event_id) for r in rows]
