@@ -99,6 +99,13 @@ SHARDING_KEYS: dict[str, str] = {
     "tombstones": "cityHash64(tenant, install_hash)",
 }
 
+# A spool segment is deleted once ClickHouse has confirmed its insert. On a single node nothing
+# else holds those rows, so the part must be on disk by then: ClickHouse does not fsync parts by
+# default, and a power cut could lose rows already gone from the spool. Merges fsync their output
+# too, in ClickHouse's own (lower priority) threads: otherwise the spool's next fsync had to flush
+# a merged part first, and requests waited for it. (Replicas cover this on a cluster.)
+SINGLE_NODE_FSYNC = "fsync_after_insert = 1, fsync_part_directory = 1, min_compressed_bytes_to_fsync_after_merge = 1"
+
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ENGINE = re.compile(r"^(?P<family>[A-Za-z]*MergeTree)(?:\((?P<args>.*)\))?$")
 
@@ -110,10 +117,14 @@ def create_statements(database: str, cluster: str | None = None) -> list[str]:
     a Distributed ``<name>`` that the collector inserts into and queries.
     """
     if cluster is None:
-        return [f"CREATE DATABASE IF NOT EXISTS {database}"] + [
-            _create_table(database, table, table.engine, f"non_replicated_deduplication_window = {DEDUP_WINDOW}")
-            for table in TABLES
-        ]
+        statements = [f"CREATE DATABASE IF NOT EXISTS {database}"]
+        for table in TABLES:
+            statements.append(
+                _create_table(database, table, table.engine, f"non_replicated_deduplication_window = {DEDUP_WINDOW}")
+            )
+            # Separate from CREATE so that tables made by an earlier version get it too.
+            statements.append(f"ALTER TABLE {database}.{table.name} MODIFY SETTING {SINGLE_NODE_FSYNC}")
+        return statements
     for name in (database, cluster):
         if not _NAME.match(name):
             raise ValueError(f"{name!r}: database and cluster names must be plain identifiers")

@@ -55,7 +55,23 @@ def test_without_a_cluster_the_statements_are_unchanged_single_server_ddl():
     assert create_statements("telemetry") == create_statements("telemetry", None)
     for statement in create_statements("telemetry"):
         assert "ON CLUSTER" not in statement and "Replicated" not in statement and "Distributed" not in statement
-    assert all(f"non_replicated_deduplication_window = {DEDUP_WINDOW}" in s for s in create_statements("telemetry")[1:])
+    creates = [s for s in create_statements("telemetry") if s.startswith("CREATE TABLE")]
+    assert all(f"non_replicated_deduplication_window = {DEDUP_WINDOW}" in s for s in creates)
+
+
+async def test_single_server_tables_fsync_their_parts_even_if_made_by_an_earlier_version(collector):
+    """The spool forgets a segment once ClickHouse confirms it: on one node the part must be on disk by then."""
+    database = f"fsync_check_{uuid.uuid4().hex[:8]}"
+    try:
+        await collector.sink.command(f"CREATE DATABASE {database}")
+        await collector.sink.command(f"CREATE TABLE {database}.audit (x UInt8) ENGINE = MergeTree ORDER BY x")  # older DDL
+        for statement in create_statements(database):
+            await collector.sink.command(statement)
+        for name in ("events", "audit"):
+            ddl = (await collector.rows(f"SHOW CREATE TABLE {database}.{name}"))[0][0]
+            assert "fsync_after_insert = 1" in ddl and "min_compressed_bytes_to_fsync_after_merge = 1" in ddl
+    finally:
+        await collector.sink.command(f"DROP DATABASE IF EXISTS {database}")
 
 
 async def test_single_server_statements_create_every_table_in_chdb(collector):

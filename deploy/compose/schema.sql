@@ -28,6 +28,8 @@ ORDER BY (tenant, type, app_name, ts)
 TTL toDate(received_at) + INTERVAL 180 DAY
 SETTINGS ttl_only_drop_parts = 1, non_replicated_deduplication_window = 100000;
 
+ALTER TABLE telemetry.events MODIFY SETTING fsync_after_insert = 1, fsync_part_directory = 1, min_compressed_bytes_to_fsync_after_merge = 1;
+
 CREATE TABLE IF NOT EXISTS telemetry.scrub_report
 (
     `tenant` LowCardinality(String),
@@ -41,6 +43,8 @@ PARTITION BY toYYYYMM(day)
 ORDER BY (tenant, day, field, entity)
 TTL day + INTERVAL 180 DAY
 SETTINGS ttl_only_drop_parts = 1, non_replicated_deduplication_window = 100000;
+
+ALTER TABLE telemetry.scrub_report MODIFY SETTING fsync_after_insert = 1, fsync_part_directory = 1, min_compressed_bytes_to_fsync_after_merge = 1;
 
 CREATE TABLE IF NOT EXISTS telemetry.audit
 (
@@ -59,6 +63,8 @@ ORDER BY (tenant, at)
 TTL toDate(at) + INTERVAL 730 DAY
 SETTINGS ttl_only_drop_parts = 1, non_replicated_deduplication_window = 100000;
 
+ALTER TABLE telemetry.audit MODIFY SETTING fsync_after_insert = 1, fsync_part_directory = 1, min_compressed_bytes_to_fsync_after_merge = 1;
+
 CREATE TABLE IF NOT EXISTS telemetry.purges
 (
     `purge_id` UUID,
@@ -76,6 +82,8 @@ ORDER BY (tenant, purge_id)
 TTL toDate(requested_at) + INTERVAL 730 DAY
 SETTINGS ttl_only_drop_parts = 1, non_replicated_deduplication_window = 100000;
 
+ALTER TABLE telemetry.purges MODIFY SETTING fsync_after_insert = 1, fsync_part_directory = 1, min_compressed_bytes_to_fsync_after_merge = 1;
+
 CREATE TABLE IF NOT EXISTS telemetry.tombstones
 (
     `tenant` LowCardinality(String),
@@ -87,3 +95,5 @@ PARTITION BY toYYYYMM(at)
 ORDER BY (tenant, install_hash)
 TTL toDate(at) + INTERVAL 400 DAY
 SETTINGS ttl_only_drop_parts = 1, non_replicated_deduplication_window = 100000;
+
+ALTER TABLE telemetry.tombstones MODIFY SETTING fsync_after_insert = 1, fsync_part_directory = 1, min_compressed_bytes_to_fsync_after_merge = 1;
