@@ -82,12 +82,12 @@ class ScrubPool:
         one = _Worker(process, reader, writer)
         try:
             ready = await asyncio.wait_for(self._read_frame(one), self._start_timeout_s)
-        except (TimeoutError, asyncio.IncompleteReadError, ConnectionError):
-            process.kill()
+            if ready != worker.READY:
+                raise RuntimeError("unexpected first frame from a scrubbing worker")
+        except (TimeoutError, asyncio.IncompleteReadError, ConnectionError, RuntimeError):
+            process.kill()  # a worker that did not come up properly is not left running
             writer.close()
             raise
-        if ready != worker.READY:
-            raise RuntimeError("unexpected first frame from a scrubbing worker")
         self._live.append(one)
         self._someone_alive.set()
         self._background(self._read_replies(one), "scrub-replies")
