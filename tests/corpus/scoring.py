@@ -13,16 +13,52 @@ import json
 from collections import Counter
 from pathlib import Path
 
-CORPUS = Path(__file__).resolve().parent / "error_logs.jsonl"
+HERE = Path(__file__).resolve().parent
+CORPUS = HERE / "error_logs.jsonl"
+# Real error texts pasted by users into public issue trackers, one file per ecosystem (test data only).
+REAL_TEXTS = HERE / "real"
+HELDOUT_NAMES = HERE / "heldout_names.jsonl"
 PII_LABELS = ("PERSON", "USER_PATH", "KRA_PIN", "PHONE", "MPESA_TILL", "MPESA_CODE", "NATIONAL_ID", "EMAIL",
-              "CREDIT_CARD", "IBAN", "BANK_ACCOUNT", "IP_ADDRESS", "SECRET", "USER_VALUE")  # fmt: skip
-KEEP_KINDS = ("EXCEPTION", "METHOD", "FILE_LINE", "ERROR_CODE", "VERSION", "DURATION", "MODULE")
+              "CREDIT_CARD", "IBAN", "BANK_ACCOUNT", "IP_ADDRESS", "SECRET", "USER_VALUE", "AMOUNT", "PRODUCT",
+              "PAN", "GSTIN", "UPI_ID")  # fmt: skip
+KEEP_KINDS = ("EXCEPTION", "METHOD", "FILE_LINE", "ERROR_CODE", "VERSION", "DURATION", "MODULE",
+              "LOCAL_ADDRESS", "PORT", "HTTP_ROUTE", "HEX")  # fmt: skip
 Spans = list[tuple[int, int, str]]
 
 
 def load_corpus(path: Path = CORPUS) -> list[dict]:
     with path.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh]
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def load_real_texts(folder: Path = REAL_TEXTS) -> list[dict]:
+    """Every record of every ``*.jsonl`` file under ``folder``, in file-name order."""
+    return [record for path in sorted(folder.glob("*.jsonl")) for record in load_corpus(path)]
+
+
+def check_record(record: dict) -> list[str]:
+    """What is wrong with a labelled record (empty when it is well formed)."""
+    problems = []
+    text = record.get("text")
+    if not isinstance(text, str) or not text:
+        return ["no text"]
+    spans = []
+    for key, kinds, field in (("pii", PII_LABELS, "label"), ("keep", KEEP_KINDS, "kind")):
+        for span in record.get(key, []):
+            start, end, kind = span.get("start"), span.get("end"), span.get(field)
+            if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+                problems.append(f"{key} span {start}..{end} out of bounds")
+                continue
+            if kind not in kinds:
+                problems.append(f"{key} kind {kind!r} unknown")
+            if text[start:end] != text[start:end].strip():
+                problems.append(f"{key} span {start}..{end} has surrounding whitespace")
+            spans.append((start, end, key))
+    spans.sort()
+    for (s1, e1, k1), (s2, e2, k2) in zip(spans, spans[1:]):
+        if s2 < e1:
+            problems.append(f"{k1} span {s1}..{e1} overlaps {k2} span {s2}..{e2}")
+    return problems
 
 
 def replaced_chars(text: str, spans: Spans | None) -> bytearray:
