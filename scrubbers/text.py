@@ -30,6 +30,7 @@ from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
+from scrubbers.normalize import Normalised, normalise
 from scrubbers.policy import TenantPolicy
 from scrubbers.recognizers import TimeBudget, all_recognizers, person_recognizers
 from scrubbers.recognizers.person_filters import looks_like_code
@@ -86,8 +87,8 @@ DROPPED = "DROPPED"
 _ENTITY_RANK = {
     entity: rank
     for rank, entity in enumerate(
-        ("SECRET", "CREDIT_CARD", "IBAN_CODE", "EMAIL", "KRA_PIN", "BANK_ACCOUNT", "NATIONAL_ID", "MPESA_TILL",
-         "PHONE", "MPESA_CODE", "IP_ADDRESS", "PERSON", "USER_PATH", DENY_TERM, "USER_VALUE")
+        ("SECRET", "CREDIT_CARD", "IBAN_CODE", "EMAIL", "UPI_ID", "GSTIN", "PAN", "AADHAAR", "KRA_PIN", "BANK_ACCOUNT",
+         "NATIONAL_ID", "MPESA_TILL", "PHONE", "MPESA_CODE", "AMOUNT", "PRODUCT", "IP_ADDRESS", "PERSON", "USER_PATH", DENY_TERM, "USER_VALUE", "ID", "UNKNOWN")
     )
 }  # fmt: skip
 
@@ -191,17 +192,31 @@ class TextScrubber:
     def scrub(self, text: str, policy: TenantPolicy) -> ScrubbedText:
         return self.scrub_many([text], policy)[0]
 
-    def _analyze_many(self, texts: list[str]) -> list[list[RecognizerResult] | None]:
+    def _analyze_many(self, originals: list[str]) -> list[list[RecognizerResult] | None]:
+        """Analysis of each text, in the offsets of the text as sent; rules read its normalised form."""
         results = self._result_cache
-        masked = [
-            None if text in results or len(text) > self._max_chars else _collapse_digits(text) for text in texts
+        normalised = [
+            None if text in results or len(text) > self._max_chars else normalise(text) for text in originals
         ]
+        texts = [text if norm is None else norm.text for text, norm in zip(originals, normalised)]
+        found = self._analyze_normalised(originals, texts, normalised)
+        for norm, spans in zip(normalised, found):
+            # Cache hits (norm None) are stored mapped already; the list is the cached one, so map in place.
+            if norm is not None and norm.origin is not None and spans is not None:
+                spans[:] = [_mapped(result, norm) for result in spans]
+        return found
+
+    def _analyze_normalised(
+        self, originals: list[str], texts: list[str], normalised: list[Normalised | None]
+    ) -> list[list[RecognizerResult] | None]:
+        results = self._result_cache
+        masked = [None if norm is None else _collapse_digits(text) for text, norm in zip(texts, normalised)]
         self._fill_ner_cache([m[0] for m in masked if m is not None])
         out: list[list[RecognizerResult] | None] = []
-        for text, mask in zip(texts, masked):
-            if text in results:
-                results.move_to_end(text)
-                out.append(results[text])
+        for original, text, mask in zip(originals, texts, masked):
+            if original in results:
+                results.move_to_end(original)
+                out.append(results[original])
                 continue
             if mask is None:
                 out.append(None)
@@ -210,8 +225,8 @@ class TextScrubber:
                 cached = self._ner_cache.get(mask[0])
                 spans = None if cached is None else tuple(_to_original(span, mask[1]) for span in cached)
                 found = self._analyze_one(text, spans)
-                if len(text) <= _RESULT_CACHE_MAX_CHARS:
-                    results[text] = found
+                if len(original) <= _RESULT_CACHE_MAX_CHARS:
+                    results[original] = found
                     if len(results) > _RESULT_CACHE_SIZE:
                         results.popitem(last=False)
                 out.append(found)
@@ -287,6 +302,11 @@ class TextScrubber:
         )
         self._budget.remaining()  # raises if the rules together overran the budget
         return found
+
+
+def _mapped(result: RecognizerResult, norm: Normalised) -> RecognizerResult:
+    start, end = norm.to_original(result.start, result.end)
+    return RecognizerResult(result.entity_type, start, end, result.score)
 
 
 def _collapse_digits(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:

@@ -7,8 +7,11 @@ every other rule reads the real text each time.
 
 from presidio_analyzer import EntityRecognizer
 
+from scrubbers.vocabulary import Vocabulary
+
 from scrubbers.recognizers._budget import TimeBudget
 from scrubbers.recognizers._regex import RegexRecognizer
+from scrubbers.recognizers.amount import AmountRecognizer
 from scrubbers.recognizers.api_key import ApiKeyRecognizer
 from scrubbers.recognizers.bank_account import BankAccountRecognizer
 from scrubbers.recognizers.bearer_token import BearerTokenRecognizer
@@ -16,7 +19,10 @@ from scrubbers.recognizers.credit_card import PaymentCardRecognizer
 from scrubbers.recognizers.email import OfflineEmailRecognizer
 from scrubbers.recognizers.iban import IbanChecksumRecognizer
 from scrubbers.recognizers.in_aadhaar import AadhaarRecognizer
+from scrubbers.recognizers.in_gstin import GstinRecognizer
+from scrubbers.recognizers.in_pan import PanRecognizer
 from scrubbers.recognizers.in_phone import IndiaPhoneRecognizer
+from scrubbers.recognizers.in_upi import UpiIdRecognizer
 from scrubbers.recognizers.ip_address import IpAddressRecognizer
 from scrubbers.recognizers.jwt import JwtRecognizer
 from scrubbers.recognizers.ke_national_id import KenyaNationalIdRecognizer
@@ -25,6 +31,7 @@ from scrubbers.recognizers.kra_pin import KraPinRecognizer
 from scrubbers.recognizers.mpesa_code import MpesaCodeRecognizer
 from scrubbers.recognizers.mpesa_till import MpesaTillRecognizer
 from scrubbers.recognizers.pem_block import PemBlockRecognizer
+from scrubbers.recognizers.product import ProductRecognizer
 from scrubbers.recognizers.person_gazetteer import PersonGazetteerRecognizer
 from scrubbers.recognizers.person_role import PersonRoleRecognizer
 from scrubbers.recognizers.quoted_text import QuotedTextRecognizer
@@ -32,6 +39,7 @@ from scrubbers.recognizers.secret_key_value import SecretKeyValueRecognizer
 from scrubbers.recognizers.sql_values import SqlValueRecognizer
 from scrubbers.recognizers.uk_nino import NationalInsuranceNumberRecognizer
 from scrubbers.recognizers.uk_phone import UkPhoneRecognizer
+from scrubbers.recognizers.unknown_word import UnknownWordRecognizer
 from scrubbers.recognizers.url_credentials import UrlCredentialsRecognizer
 from scrubbers.recognizers.user_path import UserPathRecognizer
 from scrubbers.recognizers.user_value_keys import UserValueKeyRecognizer
@@ -44,10 +52,12 @@ def _budgeted(recognizers: list[RegexRecognizer], budget: TimeBudget | None) -> 
     return recognizers
 
 
-def all_recognizers(budget: TimeBudget | None = None) -> list[EntityRecognizer]:
+def all_recognizers(budget: TimeBudget | None = None, vocabulary: Vocabulary | None = None) -> list[EntityRecognizer]:
     """A fresh instance of every recognizer that reads the real text."""
+    vocabulary = vocabulary or Vocabulary()
     return _budgeted(
         [
+            AmountRecognizer(),
             ApiKeyRecognizer(),
             BankAccountRecognizer(),
             BearerTokenRecognizer(),
@@ -55,6 +65,10 @@ def all_recognizers(budget: TimeBudget | None = None) -> list[EntityRecognizer]:
             OfflineEmailRecognizer(),
             IbanChecksumRecognizer(),
             AadhaarRecognizer(),
+            GstinRecognizer(),
+            PanRecognizer(),
+            UpiIdRecognizer(),
+            ProductRecognizer(vocabulary.is_common),
             IndiaPhoneRecognizer(),
             IpAddressRecognizer(),
             JwtRecognizer(),
@@ -72,6 +86,7 @@ def all_recognizers(budget: TimeBudget | None = None) -> list[EntityRecognizer]:
             UrlCredentialsRecognizer(),
             UserPathRecognizer(),
             UserValueKeyRecognizer(),
+            UnknownWordRecognizer(vocabulary),
         ],
         budget,
     )

@@ -1,0 +1,104 @@
+"""Fail closed: every word of free text that is not known to be safe.
+
+The other recognizers find what has a shape (ids, phones, keys) or a context
+(a role word, a key). What has neither, a name nobody listed, a product, a
+street, a sentence a user typed, would otherwise be stored as sent. This rule
+turns the question around: a word survives only if it is
+
+- part of a technical shape: CamelCase (``SqliteException``), joined to its
+  neighbours by dots, underscores, digits, ``::`` or ``->`` (``Omnix.Sales.Save``,
+  ``SQLITE_BUSY``, ``x86_64``, ``Program.cs``), or called (``save(``);
+- a short upper-case acronym (``HTTP``, ``KRA``; four letters at most);
+- a common word of English or Swahili (``scrubbers/vocabulary.py``).
+
+Everything else is ``<UNKNOWN>``. A tenant's allow terms are applied after this,
+like for every rule. The same holds for numbers: a bare run of six or more
+digits (``ID``) is an identifier unless it is a line, port, code, duration,
+size or version by its neighbours. Score 0.35: the last resort, so any more
+specific rule that claims the same word names it.
+"""
+
+from __future__ import annotations
+
+import regex
+from presidio_analyzer import RecognizerResult
+
+from scrubbers.recognizers._regex import RegexRecognizer
+from scrubbers.vocabulary import Vocabulary
+
+LETTERS = regex.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+# A neighbour character that makes a letter run part of a code token.
+_JOINED_BEFORE = frozenset("._0123456789$#")
+_JOINED_AFTER = frozenset("._0123456789(")
+_CAMEL = regex.compile(r"\p{Ll}\p{Lu}|\p{Lu}{2}\p{Ll}")
+_NAME_PREFIX = regex.compile(r"^(?:Ma?c|O['’]|D['’]|Fitz|De|Di|La|Le|Van|Von)(?=\p{Lu}\p{Ll})")
+_SENTENCE_START = regex.compile(r"(?:^|[.!?:;>\]\)]\s+|\n\s*|^\W{1,3})$")
+_MAX_ACRONYM = 4
+
+BARE_DIGITS = regex.compile(r"(?<![\w.,:/+-])\d{6,}(?![\w.,:/-])")
+# Words that make the number after them technical: a line, a port, a code, an offset.
+_NUMBER_CONTEXT_BEFORE = regex.compile(
+    r"(?i)(?:\bline|\bport|\bcode|\berrno|\berror|\bstatus|\bhresult|\bexit|\bpid|\boffset|\bsize|\blength|"
+    r"\bbytes|\btimeout|\bafter|\btook|\belapsed|\bduration|\bversion|\bbuild|\bv|\bsqlstate|\berr)\W{0,3}$"
+)
+_NUMBER_UNIT_AFTER = regex.compile(r"(?i)\s?(?:ms|µs|us|ns|s|sec|secs|seconds|min|mins|minutes|h|hours|b|kb|mb|gb|bytes)\b")
+
+
+class UnknownWordRecognizer(RegexRecognizer):
+    def __init__(self, vocabulary: Vocabulary | None = None):
+        super().__init__("UNKNOWN", [], score=0.35)
+        self.supported_entities = ["UNKNOWN", "ID"]
+        self._vocabulary = vocabulary or Vocabulary()
+
+    def entity_spans(self, text: str) -> list[tuple[int, int, str]]:
+        found = [(s, e, "UNKNOWN") for s, e in self.word_spans(text)]
+        found.extend((s, e, "ID") for s, e in self.number_spans(text))
+        return found
+
+    def word_spans(self, text: str) -> list[tuple[int, int]]:
+        known = self._vocabulary.is_known
+        found = []
+        for match in LETTERS.finditer(text, timeout=self.budget.remaining()):
+            start, end = match.span()
+            if (start > 0 and text[start - 1] in _JOINED_BEFORE) or (end < len(text) and text[end] in _JOINED_AFTER):
+                continue
+            if _joined_by_pair(text, start, end):
+                continue
+            word = match.group()
+            if _CAMEL.search(_NAME_PREFIX.sub("", word)):
+                continue
+            if word.isupper() and len(word) <= _MAX_ACRONYM:
+                continue
+            if known(word):
+                continue
+            # A capital that only starts a sentence says nothing: judge the word as if in lower case.
+            if word[0].isupper() and word[1:].islower() and _SENTENCE_START.search(text[max(0, start - 4) : start]):
+                if known(word.lower()) and not _followed_by_title_word(text, end):
+                    continue
+            found.append((start, end))
+        return found
+
+    def number_spans(self, text: str) -> list[tuple[int, int]]:
+        found = []
+        for match in BARE_DIGITS.finditer(text, timeout=self.budget.remaining()):
+            start, end = match.span()
+            if _NUMBER_CONTEXT_BEFORE.search(text[max(0, start - 12) : start]) or _NUMBER_UNIT_AFTER.match(text, end):
+                continue
+            found.append((start, end))
+        return found
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        return [RecognizerResult(entity, s, e, self._score) for s, e, entity in self.entity_spans(text)]
+
+
+def _joined_by_pair(text: str, start: int, end: int) -> bool:
+    """``::`` or ``->`` right before or after the word: a member access."""
+    return text[max(0, start - 2) : start] in ("::", "->") or text[end : end + 2] in ("::", "->")
+
+
+_TITLE_WORD_AFTER = regex.compile(r" {1,2}\p{Lu}\p{Ll}+(?![\p{L}\d_.(])")
+
+
+def _followed_by_title_word(text: str, end: int) -> bool:
+    """True when a plain capitalised word follows: "Wanjiru Kamau" may be a name, "Uncaught TypeError" is not."""
+    return _TITLE_WORD_AFTER.match(text, end) is not None
