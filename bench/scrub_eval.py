@@ -1,4 +1,4 @@
-"""Scrubbing quality and speed on the labelled corpora: ours side by side with plain Presidio, scrubadub and Sentry Relay.
+"""Scrubbing quality and speed on the labelled corpora: ours side by side with Presidio, scrubadub and Sentry Relay.
 
 Run: ``.venv/bin/python bench/scrub_eval.py`` (add ``--json`` for machine-readable output).
 
@@ -125,18 +125,26 @@ def plain_presidio(batch: int) -> dict:
 
 
 def judge(records: list[dict], spans: list[Spans | None]) -> dict:
-    """``score()``, also on a corpus with no PII span or no keep span at all (e.g. the held-out names).
+    """``score()``, also on a corpus with no PII span or no keep span at all (the held-out names have no keep span).
 
-    ``score`` divides by the number of PII spans and of keep spans; when one is
-    zero it is scored with one extra one-character record holding a found PII
-    span and a surviving keep span, whose counts are taken out again (the
-    ratio over no span is reported as None).
+    A ratio over no span at all is reported as None (a dash in the tables), not
+    as 0. Should ``score`` divide by zero on such a corpus, it is scored with one
+    extra one-character record holding a found PII span and a surviving keep
+    span, whose counts are taken out again.
     """
     records = [{**r, "pii": r.get("pii", []), "keep": r.get("keep", [])} for r in records]
     try:
-        return score(records, spans)
+        result = score(records, spans)
     except ZeroDivisionError:
-        pass
+        result = _score_with_sentinel(records, spans)
+    if not result["total"]:
+        result["recall_all"] = None
+    if not result["keep_total"]:
+        result["keep_survival_all"] = None
+    return result
+
+
+def _score_with_sentinel(records: list[dict], spans: list[Spans | None]) -> dict:
     label, kind = PII_LABELS[0], KEEP_KINDS[0]
     sentinel = {"id": "_sentinel", "text": "ab", "pii": [{"start": 0, "end": 1, "label": label}],
                 "keep": [{"start": 1, "end": 2, "kind": kind}]}  # fmt: skip
@@ -228,7 +236,7 @@ def load_corpora(main: Path) -> tuple[dict[str, dict], list[str]]:
             notes.append(f"held-out names skipped: {rel(HELDOUT_NAMES)} is empty")
     else:
         notes.append(f"held-out names skipped: {rel(HELDOUT_NAMES)} does not exist yet")
-    real = load_real_texts() if REAL_TEXTS.is_dir() else []
+    real = load_real_texts(REAL_TEXTS) if REAL_TEXTS.is_dir() else []
     if real:
         corpora["real"] = {"path": REAL_TEXTS, "records": real}
     else:

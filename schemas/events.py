@@ -41,7 +41,10 @@ MAX_MESSAGE_CHARS = 4096
 MAX_STACK_CHARS = 16384
 MAX_COUNT_KEYS = 64
 
-_VERSION = r"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}$"
+# Digits and dots, then at most three short tags that are themselves checked: a pre-release word with an
+# optional number (rc1, beta.2), a build number, or a short commit hash. A KRA PIN or a name is not a version.
+_VERSION_TAG = r"(?:(?:alpha|beta|rc|dev|pre|preview|build|snapshot|nightly|canary|debug|release|a|b|p|r)[0-9]{0,8}|[0-9]{1,8}|[0-9a-f]{7,12})"
+_VERSION = r"^v?[0-9]{1,9}(?:\.[0-9]{1,9}){0,4}(?:[-+]" + _VERSION_TAG + r"(?:[.-]" + _VERSION_TAG + r"){0,2})?$"
 _NAME = r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$"
 _KEY = r"^[a-z][a-z0-9_]{0,63}$"
 _LOCALE = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$"

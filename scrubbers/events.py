@@ -182,6 +182,7 @@ class EventScrubber:
         removed: Counter[tuple[str, str]] = Counter()
         free_text_slots: list[tuple[list[Any], int, str]] = []  # (row, column index, column name)
         free_texts: list[str] = []
+        free_text_events: list[int] = []  # which event each text belongs to: values found spread within it
         rows: list[list[Any]] = []
         hash_id = self._hash
         # A batch comes from one installation, so its ids repeat: each distinct one is hashed once.
@@ -189,7 +190,7 @@ class EventScrubber:
         hashes: dict[tuple[str, int], str] = {}
         plans: dict[type, _Bound] = {}  # bound on first use: a small batch pays only for its own types
 
-        for event in events:
+        for event_number, event in enumerate(events):
             plan = plans.get(type(event))
             if plan is None:
                 plan = plans[type(event)] = _COMPILED[type(event)].bind(tenant, received_at, policy)
@@ -225,10 +226,13 @@ class EventScrubber:
                 if value:  # None and "" keep the column's default
                     free_text_slots.append((row, position, column))
                     free_texts.append(value)
+                    free_text_events.append(event_number)
             rows.append(row)
 
         if free_texts:
-            for (row, position, column), scrubbed in zip(free_text_slots, self._text.scrub_many(free_texts, policy)):
+            for (row, position, column), scrubbed in zip(
+                free_text_slots, self._text.scrub_grouped(free_texts, free_text_events, policy)
+            ):
                 row[position] = scrubbed.text if scrubbed.text is not None else ""
                 for entity, count in scrubbed.removed.items():
                     removed[(column, entity)] += count

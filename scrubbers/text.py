@@ -30,11 +30,13 @@ from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
+from scrubbers.name_runs import extend_name_runs
 from scrubbers.normalize import Normalised, normalise
 from scrubbers.policy import TenantPolicy
 from scrubbers.recognizers import TimeBudget, all_recognizers, person_recognizers
 from scrubbers.recognizers.person_filters import looks_like_code
 from scrubbers.recognizers.person_gazetteer import trim_ner_name
+from scrubbers.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -149,9 +151,13 @@ class TextScrubber:
         self._engine.load()
         self._nlp = self._engine.get_nlp("en")
         self._budget = TimeBudget(rule_budget_s)
-        self._person_rules = person_recognizers(self._budget)
+        self._vocabulary = Vocabulary()
+        self._person_rules = person_recognizers(self._budget, self._vocabulary)
         registry = RecognizerRegistry(supported_languages=["en"])
-        for recognizer in (SpacyRecognizer(supported_entities=["PERSON"]), *all_recognizers(self._budget)):
+        for recognizer in (
+            SpacyRecognizer(supported_entities=["PERSON"]),
+            *all_recognizers(self._budget, self._vocabulary),
+        ):
             registry.add_recognizer(recognizer)
         self._analyzer = AnalyzerEngine(
             registry=registry,
@@ -186,8 +192,37 @@ class TextScrubber:
     def replacements_many(self, texts: list[str], policy: TenantPolicy) -> list[list[tuple[int, int, str]] | None]:
         """The ``(start, end, entity)`` spans ``scrub_many`` replaces in each text; ``None`` if dropped."""
         return [
-            None if found is None else _spans(text, found, policy) for text, found in zip(texts, self._analyze_many(texts))
+            None if found is None else _spans(text, found, policy, self._vocabulary)
+            for text, found in zip(texts, self._analyze_many(texts))
         ]
+
+    def scrub_grouped(self, texts: list[str], groups: list[int], policy: TenantPolicy) -> list[ScrubbedText]:
+        """Scrub texts where ``groups[i]`` names the event of ``texts[i]``.
+
+        A value found in any text of an event is removed from every text of that
+        event, wherever it recurs: a user name found in one path segment goes from
+        the next segment and from the message too. ``UNKNOWN`` words are not
+        spread: they were not recognised as anything, only not known safe, and the
+        same word inside a code token elsewhere (``Omnix.Sales``) is not a value.
+        """
+        found = self.replacements_many(texts, policy)
+        values: dict[int, set[tuple[str, str]]] = {}
+        for text, group, spans in zip(texts, groups, found):
+            for start, end, entity in spans or ():
+                if entity != "UNKNOWN" and end - start >= _MIN_SPREAD_CHARS:
+                    values.setdefault(group, set()).add((text[start:end], entity))
+        out = []
+        for text, group, spans in zip(texts, groups, found):
+            if spans is None:
+                out.append(ScrubbedText(None, {DROPPED: 1}))
+                continue
+            pattern = _recurrence_pattern(frozenset(values.get(group, ())))
+            if pattern is not None:
+                entities = {value.casefold(): entity for value, entity in values[group]}
+                more = [(m.start(), m.end(), entities[m.group().casefold()]) for m in pattern.finditer(text)]
+                spans = extend_name_runs(text, _merge(spans + more), self._vocabulary, _casefolded(policy.allow_terms))
+            out.append(_replace(text, spans))
+        return out
 
     def scrub(self, text: str, policy: TenantPolicy) -> ScrubbedText:
         return self.scrub_many([text], policy)[0]
@@ -356,7 +391,9 @@ def _inside_identifier(text: str, start: int, end: int) -> bool:
 _JOINERS = frozenset("._/_\\")
 
 
-def _spans(text: str, found: list[RecognizerResult], policy: TenantPolicy) -> list[tuple[int, int, str]]:
+def _spans(
+    text: str, found: list[RecognizerResult], policy: TenantPolicy, vocabulary: Vocabulary
+) -> list[tuple[int, int, str]]:
     spans = [
         (r.start, r.end, r.entity_type)
         for r in found
@@ -364,7 +401,7 @@ def _spans(text: str, found: list[RecognizerResult], policy: TenantPolicy) -> li
         and text[r.start : r.end].casefold() not in _casefolded(policy.allow_terms)
     ]
     spans.extend((m.start(), m.end(), DENY_TERM) for m in _deny_pattern(policy.deny_terms).finditer(text) if m.end() > m.start())
-    return _join_names(text, _merge(spans))
+    return extend_name_runs(text, _merge(spans), vocabulary, _casefolded(policy.allow_terms))
 
 
 def _replace(text: str, spans: list[tuple[int, int, str]]) -> ScrubbedText:
@@ -394,18 +431,17 @@ def _merge(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     return [tuple(m) for m in merged]
 
 
-def _join_names(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """"<PERSON> <PERSON>" for one name split between rules becomes one placeholder, so errors group alike."""
-    joined: list[tuple[int, int, str]] = []
-    for span in spans:
-        if joined and span[2] == "PERSON" == joined[-1][2] and text[joined[-1][1] : span[0]] == " ":
-            joined[-1] = (joined[-1][0], span[1], "PERSON")
-        else:
-            joined.append(span)
-    return joined
-
-
 _NEVER = re.compile(r"(?!x)x")
+# Shorter values (a two-letter initial) would match inside ordinary words.
+_MIN_SPREAD_CHARS = 4
+
+
+@functools.lru_cache(maxsize=1024)
+def _recurrence_pattern(values: frozenset[tuple[str, str]]) -> re.Pattern[str] | None:
+    if not values:
+        return None
+    alternatives = "|".join(re.escape(v) for v in sorted({v for v, _ in values}, key=len, reverse=True))
+    return re.compile(alternatives, re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=256)

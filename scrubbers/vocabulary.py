@@ -30,6 +30,8 @@ import wordfreq
 
 SWAHILI_WORDS = Path(__file__).resolve().parent / "data" / "swahili_words.txt"
 CAPITALISED_DEPTH = 30_000
+# Words too common to be taken as part of a name next to one ("Failed", "Payment", "the").
+VERY_COMMON_DEPTH = 5_000
 LOWER_CASE_DEPTH = 200_000
 _SPLIT_MIN_PIECE = 3
 _SPLIT_MIN_WORD = 7
@@ -47,6 +49,7 @@ class Vocabulary:
             line.strip() for line in SWAHILI_WORDS.read_text(encoding="utf-8").splitlines() if line and line[0] != "#"
         }
         self._strict = frozenset(english[:capitalised_depth]) | swahili
+        self._rank = {word: rank for rank, word in enumerate(english[:VERY_COMMON_DEPTH])}
         self._loose = frozenset(english) | swahili
         self.is_known = functools.lru_cache(maxsize=65_536)(self._is_known)
 
@@ -66,6 +69,10 @@ class Vocabulary:
     def is_common(self, word: str) -> bool:
         """True for a word among the capitalised depth, whatever its case."""
         return word.casefold() in self._strict
+
+    def is_very_common(self, word: str, depth: int = VERY_COMMON_DEPTH) -> bool:
+        """True for the ``depth`` most common English words (at most 5,000), which never extend a name."""
+        return self._rank.get(word.casefold().replace("’", "'"), depth) < depth
 
     def _splits(self, key: str, words: frozenset[str]) -> bool:
         """True if ``key`` is a concatenation of listed words of at least three letters each."""

@@ -92,9 +92,9 @@ def all_recognizers(budget: TimeBudget | None = None, vocabulary: Vocabulary | N
     )
 
 
-def person_recognizers(budget: TimeBudget | None = None) -> list[RegexRecognizer]:
+def person_recognizers(budget: TimeBudget | None = None, vocabulary: Vocabulary | None = None) -> list[RegexRecognizer]:
     """A fresh instance of every person rule; they may run on digit-masked text."""
-    return _budgeted([PersonGazetteerRecognizer(), PersonRoleRecognizer()], budget)
+    return _budgeted([PersonGazetteerRecognizer(), PersonRoleRecognizer(vocabulary or Vocabulary())], budget)
 
 
 __all__ = ["TimeBudget", "all_recognizers", "person_recognizers"]

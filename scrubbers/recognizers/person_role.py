@@ -1,17 +1,33 @@
-"""Person names announced by a role word: "customer Wanjiru Kamau", "cashier: Otieno".
+"""Person names announced by their context: a role word, a greeting, ``by``, a possessive.
 
-NER misses many Kenyan and Indian names, but apps nearly always put a role word
-in front of the name they log. After a role noun (customer, patient, cashier,
-employee, supplier, cardholder, ...) one to three capitalised words are a name,
-also inside quotes ("customer 'Priya Sharma'"); after the weaker prepositions
-"for", "by", "to" and "from" two capitalised words are needed, so "for Sales"
-or "by Default" keep their words. Lower-case and upper-case names after a role
-word are found by the gazetteer rule (``person_gazetteer.py``), which knows
-which words are names. Score 0.7.
+NER misses many Kenyan and Indian names, and names that are also common words,
+but apps nearly always put a telling word in front of the name they log:
+
+- after a role noun (customer, patient, cashier, employee, supplier, cardholder,
+  payer, ...) or "by", one to three words are a name, in Title case ("customer
+  Wanjiru Kamau", also quoted), in capitals ("payer WANJIRU KAMAU") or in lower
+  case ("cashier wanjiru kamau"), up to the first of the 2,000 commonest English
+  words, so "customer ID" and "cashier closed the drawer" keep their words;
+- after a greeting (hi, hello, dear, thanks, karibu) one or two such words
+  ("Hi Priya");
+- after "by" or "for" one Title-case word ("signed off by Otieno"), and two after
+  "to" and "from" ("to Mary Atieno");
+- a Title-case word with a possessive ``'s`` ("Njeri's shift"; not "Today's"),
+  or right before a role in brackets ("Achieng (customer) wrote").
+
+A few words that follow these contexts in code and docs (default, admin, system,
+guest ...) are never names.
+
+Code-shaped words are never names (``person_filters.py``). Score 0.7.
 """
+
+from __future__ import annotations
+
+import regex
 
 from scrubbers.recognizers._regex import RegexRecognizer
 from scrubbers.recognizers.person_filters import looks_like_code
+from scrubbers.vocabulary import Vocabulary
 
 ROLE_WORDS = (
     "customer|client|patient|cashier|employee|staff|member|user|driver|agent|attendant|pharmacist|"
@@ -27,13 +43,67 @@ PERSON_AFTER_ROLE = (
 PERSON_AFTER_PREPOSITION = (
     r"\b(?:for|by|to|from)\s+[\"']?(?P<value>" + NAME_WORD + r"(?:\s+(?:" + _INITIAL + r"\s+)?" + NAME_WORD + r"){1,2})(?![A-Za-z])"
 )
+# A word that does not run on into code ("java.net", "cus_123"); a full stop may end it.
+_ANY_WORD = r"\p{L}[\p{L}'’-]*(?!\.?[\p{L}\d_(/\\@])"
+# Words after a role word, in capitals or lower case: judged one by one below.
+_WORDS_AFTER_ROLE = regex.compile(
+    r"(?i:\b(?:" + ROLE_WORDS + r"|by))\b\.?[\s:=\"'’]{1,3}(?P<value>" + _ANY_WORD + r"(?:[ ]" + _ANY_WORD + r"){0,2})"
+)
+_AFTER_GREETING = regex.compile(
+    r"(?i:\b(?:hi|hello|hey|dear|thanks|thank you|cheers|karibu|habari|jambo))[ ,]{1,2}(?P<value>"
+    + _ANY_WORD + r"(?:[ ]" + _ANY_WORD + r")?)"
+)
+_AFTER_BY = regex.compile(r"\b(?:by|for)[:\s]\s{0,2}(?P<value>" + NAME_WORD + r")(?![\p{L}\d_.(])")
+_POSSESSIVE = regex.compile(r"(?<![\p{L}\d_.])(?P<value>" + NAME_WORD + r")['’]s\b")
+# "Amina (customer) wrote": a role in brackets right after the name.
+_BEFORE_ROLE = regex.compile(r"(?<![\p{L}\d_.])(?P<value>" + NAME_WORD + r")\s?\((?i:" + ROLE_WORDS + r")\)")
+# Context words make a name of any word but the commonest; these few follow them in code and docs too.
+CONTEXT_DEPTH = 2_000
+_NOT_NAMES_AFTER_CONTEXT = frozenset(
+    "default admin administrator root guest anonymous unknown system support null none someone anyone everyone".split()
+)
 
 
 class PersonRoleRecognizer(RegexRecognizer):
-    def __init__(self):
+    def __init__(self, vocabulary: Vocabulary | None = None):
         super().__init__(
             "PERSON",
             [PERSON_AFTER_ROLE, PERSON_AFTER_PREPOSITION],
             score=0.7,
             validate=lambda value: not looks_like_code(value),
         )
+        self._vocabulary = vocabulary or Vocabulary()
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        found = super().spans(text)
+        timeout = self.budget.remaining()
+        for pattern, cased_only in ((_WORDS_AFTER_ROLE, True), (_AFTER_GREETING, False)):
+            for match in pattern.finditer(text, timeout=timeout):
+                span = self._name_words(text, match.start("value"), match.group("value"), cased_only)
+                if span is not None:
+                    found.append(span)
+        for pattern in (_AFTER_BY, _POSSESSIVE, _BEFORE_ROLE):
+            for match in pattern.finditer(text, timeout=timeout):
+                if not self._too_common(match.group("value")):
+                    found.append(match.span("value"))
+        return found
+
+    def _too_common(self, word: str) -> bool:
+        return self._vocabulary.is_very_common(word, CONTEXT_DEPTH) or word.casefold() in _NOT_NAMES_AFTER_CONTEXT
+
+    def _name_words(self, text: str, start: int, words: str, cased_only: bool) -> tuple[int, int] | None:
+        """The leading words of ``words`` that read as a name, or None."""
+        kept: list[regex.Match] = []
+        for word in regex.finditer(_ANY_WORD, words):
+            value = word.group()
+            title = value[0].isupper() and not value.isupper()
+            if (cased_only and title) or self._too_common(value) or looks_like_code(value):
+                break  # Title case after a role word is PERSON_AFTER_ROLE's; a common word ends the name
+            if kept and (value.isupper(), value.islower()) != (kept[0].group().isupper(), kept[0].group().islower()):
+                break
+            kept.append(word)
+        # In lower case a name needs one word that is not common: "user login" is not one, "cashier mary
+        # wambui" is. In capitals a single common word may be the name ("SERVED BY: MATT").
+        if not kept or (kept[0].group().islower() and all(self._vocabulary.is_common(w.group()) for w in kept)):
+            return None
+        return start + kept[0].start(), start + kept[-1].end()

@@ -53,8 +53,8 @@ SOURCES = [
     ("niafaker", "ug", "East Africa", "Latin", 1.0),
     ("niafaker", "rw", "East Africa", "Latin", 1.0),
     ("niafaker", "et", "East Africa", "Latin", 1.0),
-    ("names-dataset", "BI", "East Africa", "Latin", 1.0),
-    ("names-dataset", "ET", "East Africa", "Latin", 1.0),
+    ("names-dataset", "BI", "East Africa", "Latin", 0.35),
+    ("names-dataset", "ET", "East Africa", "Latin", 0.35),
     ("faker", "en_NG", "West Africa", "Latin", 1.0),
     ("faker", "yo_NG", "West Africa", "Latin", 1.0),
     ("faker", "ig_NG", "West Africa", "Latin", 1.0),
@@ -100,7 +100,9 @@ NOT_NAMES = {
     "vibes", "textile", "heater", "unruly", "love", "sweet", "angel", "star", "don", "boss", "big", "small",
     "little", "black", "pretty", "cute", "real", "true", "happy", "lucky", "gh", "ng", "bd", "in", "my",
     "de", "da", "do", "dos", "das", "del", "la", "le", "el", "al", "bin", "binti", "ibn", "van", "von",
-    "st", "md", "mohd", "muhd", "sk", "mj", "dj", "nd", "kxnq", "nana",
+    "st", "md", "mohd", "muhd", "sk", "mj", "dj", "nd", "kxnq", "nana", "some", "go", "gold", "apple", "sing",
+    "angle", "bang", "jam", "forgive", "ab", "ar", "hype", "boo", "ra", "congo", "que", "ak", "demise", "alias",
+    "sahara", "bhai", "hajj", "guru", "sri", "abd", "solo", "champion", "devote",
 }  # fmt: skip
 
 TOKEN = regex.compile(r"[\p{L}\p{M}]+(?:['\-][\p{L}\p{M}]+)*")

@@ -103,7 +103,7 @@ def score(records: list[dict], spans_per_text: list[Spans | None]) -> dict:
         "leaks": {label: len(leaked_ids.get(label, [])) for label in PII_LABELS if total[label]},
         "recall_all": sum(found.values()) / sum(total.values()),
         "keep_survival": {kind: kept[kind] / keep_total[kind] for kind in KEEP_KINDS if keep_total[kind]},
-        "keep_survival_all": sum(kept.values()) / sum(keep_total.values()),
-        "over_redaction": non_pii_removed / non_pii_chars,
+        "keep_survival_all": sum(kept.values()) / max(1, sum(keep_total.values())),
+        "over_redaction": non_pii_removed / max(1, non_pii_chars),
         "dropped": dropped,
     }

@@ -1,0 +1,94 @@
+"""A name is a run of words: when one word of it is found, its neighbours go too.
+
+Rules find names word by word: the unknown-word rule takes ``Wanjiru`` but not
+``Grace`` (a common word), NER takes ``Priya`` but not ``Venkataraghavan``. A
+name whose every character does not go is still a name in storage, so a found
+word spreads to the words next to it that are written like it (Title case next
+to Title case, capitals next to capitals; lower-case names are the role rule's,
+since lower-case prose would run on),
+separated by spaces or one line break, unless the neighbour is one of the most
+common English words (``Failed``, ``Payment``, ``the``) or code. The run then
+becomes one placeholder, ``<PERSON>`` if any of it was a person, so that
+``<UNKNOWN> <UNKNOWN>`` does not leave the space between two halves of a name
+and errors of the same shape group alike.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from scrubbers.vocabulary import Vocabulary
+
+_NAME_ENTITIES = frozenset({"PERSON", "UNKNOWN"})
+_GAP = regex.compile(r"[ \t]{1,3}|[ \t]*\n[ \t]*")
+_WORD_AFTER = regex.compile(r"(?:[ \t]{1,3}|[ \t]*\n[ \t]*)(\p{L}[\p{L}'’-]*)(?![\p{L}\d_.(@/\\])")
+_WORD_BEFORE = regex.compile(r"(?<![\p{L}\d_.@/\\])(\p{L}[\p{L}'’-]*)(?:[ \t]{1,3}|[ \t]*\n[ \t]*)$")
+
+
+def _style(word: str) -> str | None:
+    letters = word.replace("'", "").replace("’", "").replace("-", "")
+    if not letters.isalpha():
+        return None
+    if letters.isupper():
+        return "upper" if len(letters) > 1 else None
+    if letters.islower():
+        return "lower"
+    if letters[0].isupper() and letters[1:].islower():
+        return "title"
+    return None
+
+
+def extend_name_runs(
+    text: str, spans: list[tuple[int, int, str]], vocabulary: Vocabulary, allowed: frozenset[str]
+) -> list[tuple[int, int, str]]:
+    """``spans`` (sorted, not overlapping) with name words spread to their neighbours and runs joined."""
+    grown: list[list] = [list(span) for span in spans]
+    for span in grown:
+        if span[2] not in _NAME_ENTITIES:
+            continue
+        style = _style(text[span[0] : span[1]].split()[0]) if text[span[0] : span[1]].strip() else None
+        if style is None or style == "lower":
+            continue  # lower-case prose runs on; lower-case names are the role rule's
+        while (m := _WORD_AFTER.match(text, span[1])) and _joins(m.group(1), style, vocabulary, allowed):
+            span[1] = m.end(1)
+        while (m := _WORD_BEFORE.search(text[max(0, span[0] - 60) : span[0]])) and _joins(
+            m.group(1), style, vocabulary, allowed
+        ):
+            span[0] -= len(m.group(0))
+    return _join(text, _drop_overlaps(grown))
+
+
+def _joins(word: str, style: str, vocabulary: Vocabulary, allowed: frozenset[str]) -> bool:
+    if _style(word) != style or word.casefold() in allowed:
+        return False
+    return not vocabulary.is_very_common(word)
+
+
+def _drop_overlaps(spans: list[list]) -> list[list]:
+    out: list[list] = []
+    for span in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if out and span[0] < out[-1][1]:
+            if span[1] > out[-1][1]:
+                out[-1][1] = span[1]
+            if span[2] == "PERSON" and out[-1][2] == "UNKNOWN":
+                out[-1][2] = "PERSON"
+            continue
+        out.append(span)
+    return out
+
+
+def _join(text: str, spans: list[list]) -> list[tuple[int, int, str]]:
+    joined: list[list] = []
+    for span in spans:
+        if (
+            joined
+            and span[2] in _NAME_ENTITIES
+            and joined[-1][2] in _NAME_ENTITIES
+            and _GAP.fullmatch(text, joined[-1][1], span[0])
+        ):
+            joined[-1][1] = span[1]
+            if span[2] == "PERSON":
+                joined[-1][2] = "PERSON"
+        else:
+            joined.append(span)
+    return [tuple(span) for span in joined]
