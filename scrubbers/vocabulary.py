@@ -14,8 +14,8 @@ Two depths of the English list, because names are written with capitals:
   name in lower case is either after a role word (the role rule reads it) or
   inside a path, address or key (their rules read it).
 
-A word that is neither, but splits into common words of three or more letters
-after at most two leading letters (``DBNOTFOUND``, ``SYNCFAILED``,
+A word that is neither, but splits into words of three or more letters from the
+10,000 commonest, after at most two leading letters (``DBNOTFOUND``, ``SYNCFAILED``,
 ``ENOTFOUND``), is known too, as are errno names (``ECONNRESET``): error-code
 names are written that way. Everything loads once, offline, at start.
 """
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import signal
 from pathlib import Path
 
 import wordfreq
@@ -32,12 +33,16 @@ SWAHILI_WORDS = Path(__file__).resolve().parent / "data" / "swahili_words.txt"
 CAPITALISED_DEPTH = 30_000
 # Words too common to be taken as part of a name next to one ("Failed", "Payment", "the").
 VERY_COMMON_DEPTH = 5_000
+# Pieces of a run-together code name come from the commoner words only, so that a name rarely splits.
+SPLIT_PIECE_DEPTH = 10_000
 LOWER_CASE_DEPTH = 200_000
 _SPLIT_MIN_PIECE = 3
 _SPLIT_MIN_WORD = 7
 _SPLIT_MAX_PREFIX = 2
-# errno names (ECONNRESET, ENOENT ...) are how every runtime spells its system errors.
-_ERRNO_NAMES = frozenset(name.casefold() for name in errno.errorcode.values())
+# errno and signal names (ECONNRESET, ENOENT, SIGSEGV ...) are how every runtime spells its system errors.
+_ERRNO_NAMES = frozenset(name.casefold() for name in errno.errorcode.values()) | frozenset(
+    s.name.casefold() for s in signal.Signals
+)
 
 
 class Vocabulary:
@@ -50,6 +55,7 @@ class Vocabulary:
         }
         self._strict = frozenset(english[:capitalised_depth]) | swahili
         self._rank = {word: rank for rank, word in enumerate(english[:VERY_COMMON_DEPTH])}
+        self._split_pieces = frozenset(english[:SPLIT_PIECE_DEPTH])
         self._loose = frozenset(english) | swahili
         self.is_known = functools.lru_cache(maxsize=65_536)(self._is_known)
 
@@ -64,7 +70,7 @@ class Vocabulary:
         if len(key) < _SPLIT_MIN_WORD or not (lower or word.isupper()):
             return key in _ERRNO_NAMES
         # A short acronym may lead: DB + NOT + FOUND, E + CONN + RESET, NO + PRINTERS.
-        return key in _ERRNO_NAMES or any(self._splits(key[cut:], self._strict) for cut in range(0, _SPLIT_MAX_PREFIX + 1))
+        return key in _ERRNO_NAMES or any(self._splits(key[cut:], self._split_pieces) for cut in range(0, _SPLIT_MAX_PREFIX + 1))
 
     def is_common(self, word: str) -> bool:
         """True for a word among the capitalised depth, whatever its case."""

@@ -35,6 +35,7 @@ from scrubbers.recognizers.product import ProductRecognizer
 from scrubbers.recognizers.person_gazetteer import PersonGazetteerRecognizer
 from scrubbers.recognizers.person_role import PersonRoleRecognizer
 from scrubbers.recognizers.quoted_text import QuotedTextRecognizer
+from scrubbers.recognizers.route_id import RouteIdRecognizer
 from scrubbers.recognizers.secret_key_value import SecretKeyValueRecognizer
 from scrubbers.recognizers.sql_values import SqlValueRecognizer
 from scrubbers.recognizers.uk_nino import NationalInsuranceNumberRecognizer
@@ -79,6 +80,7 @@ def all_recognizers(budget: TimeBudget | None = None, vocabulary: Vocabulary | N
             MpesaTillRecognizer(),
             PemBlockRecognizer(),
             QuotedTextRecognizer(),
+            RouteIdRecognizer(),
             SecretKeyValueRecognizer(),
             SqlValueRecognizer(),
             NationalInsuranceNumberRecognizer(),

@@ -16,7 +16,10 @@ from scrubbers.recognizers._regex import RegexRecognizer
 _CURRENCY_BEFORE = r"(?:KES|KSH|KShs?|Kshs?|Ksh|INR|Rs|GBP|USD|US\$|EUR|£|\$|€|₹)"
 _CURRENCY_AFTER = r"(?:KES|KSH|KShs?|Kshs?|Ksh|INR|GBP|USD|EUR|/=|bob)"
 _NUMBER = r"(?:\d{1,3}(?:,\d{2})+,\d{3}|\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?"
-AMOUNT_AFTER_CURRENCY = r"(?<![A-Za-z])" + _CURRENCY_BEFORE + r"\.?\s{0,2}(?P<value>" + _NUMBER + r")(?![\d,.]?\d)"
+# Not ``$2.onResponse`` (a JVM inner class) or ``$2y$10$`` (a bcrypt hash): nothing code-like on either side.
+AMOUNT_AFTER_CURRENCY = (
+    r"(?<![\w$])" + _CURRENCY_BEFORE + r"\.?\s{0,2}(?P<value>" + _NUMBER + r")(?![\d,.]?\d|\.?[A-Za-z_$])"
+)
 AMOUNT_BEFORE_CURRENCY = r"(?<![\w.,])(?P<value>" + _NUMBER + r")\s{0,2}" + _CURRENCY_AFTER + r"(?![A-Za-z])"
 AMOUNT_KEYS = (
     r"amount|amt|total|subtotal|sub_?total|grand_?total|price|unit_?price|balance|cost|fee|fees|charge|"

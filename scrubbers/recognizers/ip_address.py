@@ -6,7 +6,11 @@ dotted numbers are also how Windows and .NET write versions (``1.0.118.0``,
 after ``v``, "version", "build", "release" or a dash, right after a capitalised
 product name ("Omnix 5.3.1.150"), or followed by a file extension. An IPv6
 candidate needs at least two colons and a valid parse, which excludes clock times
-and ``file.js:12:5`` positions. Score 0.85.
+and ``file.js:12:5`` positions. Addresses that identify nobody are kept, since
+they say where a connection went wrong: loopback, private ranges, link-local,
+unique-local IPv6, the documentation ranges and the unspecified address
+(``127.0.0.1:5432``, ``10.0.2.2``, ``192.168.1.20``, ``::1``, ``fe80::1``,
+``0.0.0.0``). Score 0.85.
 """
 
 import ipaddress
@@ -22,12 +26,23 @@ _VERSION_BEFORE = regex.compile(r"(?i)(?:\bv|\bversion\W{0,2}|\bver\W{0,2}|\bbui
 _FILE_AFTER = regex.compile(r"\.[A-Za-z]")
 
 
+_IDENTIFY_NOBODY = tuple(
+    ipaddress.ip_network(network)
+    for network in (
+        "127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "0.0.0.0/32",
+        "192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24",
+        "::1/128", "::/128", "fc00::/7", "fe80::/10", "2001:db8::/32",
+    )
+)  # fmt: skip
+
+
 def _valid(candidate: str) -> bool:
+    """A parseable address that could point at someone: public, not a local or documentation one."""
     try:
-        ipaddress.ip_address(candidate)
+        address = ipaddress.ip_address(candidate)
     except ValueError:
         return False
-    return True
+    return not any(address in network for network in _IDENTIFY_NOBODY if network.version == address.version)
 
 
 class IpAddressRecognizer(RegexRecognizer):

@@ -60,7 +60,8 @@ _BEFORE_ROLE = regex.compile(r"(?<![\p{L}\d_.])(?P<value>" + NAME_WORD + r")\s?\
 # Context words make a name of any word but the commonest; these few follow them in code and docs too.
 CONTEXT_DEPTH = 2_000
 _NOT_NAMES_AFTER_CONTEXT = frozenset(
-    "default admin administrator root guest anonymous unknown system support null none someone anyone everyone".split()
+    "default admin administrator root guest anonymous unknown system support null none someone anyone everyone "
+    "postgres mysql sa www-data nobody daemon service".split()
 )
 
 

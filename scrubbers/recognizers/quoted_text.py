@@ -5,7 +5,9 @@ Error messages quote the value that failed: "on item 'Panadol Extra 500mg'",
 a value has a shape to recognise, so the rule is about the quoting: a quoted
 literal is replaced when it has several words (prose, a product, an address) or
 directly follows a word that names user input (item, product, note, message,
-address, comment, customer, user, name, value). Left alone: JSON keys, values
+address, comment, customer, user, name, value, entered, typed). This also takes
+quoted driver messages ('database is locked'), which hold nothing personal; the
+rule cannot tell them from a chat message, and failing closed is the point. Left alone: JSON keys, values
 under a key (the key rules decide those: ``"error":"..."`` stays, ``"note":"..."``
 goes), paths, URLs, dotted or snake_case identifiers and other code-shaped
 literals (``'timer:stop'``, ``"customers_phone_key"``, ``'System.Data.SQLite,
@@ -30,7 +32,7 @@ _KEYED_BEFORE = regex.compile(
 _KEY_AFTER = regex.compile(r"\s{0,3}(?::|=>)")
 _INPUT_WORD_BEFORE = regex.compile(
     r"(?i)\b(?:item|product|note|notes|message|address|comment|remark|description|customer|user|name|value|"
-    r"body|text|search|query)\s{0,3}:?\s{0,3}$"
+    r"body|text|search|query|entered|typed|input|provided|received|got)\s{0,3}:?\s{0,3}$"
 )
 _CODE = regex.compile(
     r"^[<{\[]|\\|://|=|^[~.]?/|^[A-Za-z]:|[A-Za-z0-9]\.[A-Za-z]{2,}\b(?!\s)|_\w|\w\(|::|^\S+:\S+$|^[A-Z0-9_]+$"

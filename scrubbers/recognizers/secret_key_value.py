@@ -2,7 +2,8 @@
 
 Connection strings (``Password=x;``), query strings (``?token=x``), JSON, Python
 dict reprs and log key=value pairs all put a secret right after a key such as
-password, pwd, secret, token, api_key, client_secret or credential (prefixed
+password, pwd, passcode, passkey, secret, token, api_key, client_secret, credential,
+ConsumerSecret or Daraja's SecurityCredential (prefixed
 forms like ``key_secret`` and ``X-Amz-Credential`` included). The value runs to
 its closing quote, or when unquoted to the next ``;``, space, comma or bracket
 (an ``&`` ends it only when a new ``key=`` follows, so ``Tr0ub4dor&3`` stays
@@ -17,7 +18,8 @@ from scrubbers.recognizers._regex import RegexRecognizer
 _KEYS = (
     r"password|passwd|pwd|pass|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|"
     r"secret[_-]?key|private[_-]?key|client[_-]?secret|credentials?|auth[_-]?token|"
-    r"session[_-]?token|refresh[_-]?token|access[_-]?token|aws_access_key_id|signature"
+    r"session[_-]?token|refresh[_-]?token|access[_-]?token|aws_access_key_id|signature|passcode|passkey|"
+    r"security[_-]?credential|consumer[_-]?secret|consumer[_-]?key|app[_-]?secret|app[_-]?key|pin"
 )
 _PRECHECK = r"(?i)(?:" + _KEYS + r")" + SEPARATOR
 SECRET_VALUE = key_value_pattern(_KEYS, unquoted=r"(?:[^\s;,'\"(){}\[\]<>&]|&(?![A-Za-z_]\w*=)){1,500}")

@@ -5,7 +5,8 @@ VALUES ('Wanjiru Kamau', '0712...')", "UPDATE products SET name='...' WHERE
 id=5"), and PostgreSQL adds ``DETAIL: Key (phone)=(...)`` and ``Failing row
 contains (...)``. Every string literal in a statement is data someone entered,
 so each one is replaced whatever it looks like; numbers stay (ids, prices).
-In PostgreSQL details every non-numeric, non-null value of the row is replaced.
+In PostgreSQL details (and SQL Server's "duplicate key value is (...)", MySQL's
+"Duplicate entry '...'") every non-numeric, non-null value of the row is replaced.
 A statement is recognised by its keywords in upper case, as ORMs and drivers
 print them. Score 0.6; a more specific recognizer on the same span names it.
 """
@@ -17,7 +18,13 @@ from scrubbers.recognizers._regex import RegexRecognizer
 
 STATEMENT = regex.compile(r"\b(?:INSERT\s+INTO|UPDATE\s+\S+\s+SET|DELETE\s+FROM|SELECT\s.{0,400}?\bFROM)\b")
 LITERAL = regex.compile(r"'(?P<value>(?:[^'\n]|'')+)'")
-PG_DETAIL = regex.compile(r"\bKey \([^)\n]{1,200}\)=\((?P<value>[^\n]{1,500}?)\)(?= already| is not|\s|$)|Failing row contains \((?P<row>[^\n]{1,2000})\)")
+PG_DETAIL = regex.compile(
+    r"\bKey \([^)\n]{1,200}\)=\((?P<value>[^\n]{1,500}?)\)(?= already| is not|\s|$)"
+    r"|Failing row contains \((?P<row>[^\n]{1,2000})\)"
+    # SQL Server and MySQL say the same: "The duplicate key value is (Olive)", "Duplicate entry 'x' for key".
+    r"|duplicate key value is \((?P<row>[^\n]{1,2000}?)\)(?=\.|\s|$)"
+    r"|Duplicate entry '(?P<value>(?:[^'\n]|''){1,500})' for key"
+)
 _PLAIN = regex.compile(r"^(?:null|t|f|true|false|-?\d+(?:\.\d+)?)$", regex.IGNORECASE)
 
 

@@ -28,14 +28,17 @@ from scrubbers.vocabulary import Vocabulary
 
 LETTERS = regex.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 # A neighbour character that makes a letter run part of a code token.
-_JOINED_BEFORE = frozenset("._0123456789$#")
-_JOINED_AFTER = frozenset("._0123456789(")
+_JOINED_BEFORE = frozenset("._$#*`")
+_JOINED_AFTER = frozenset("._(<`[*&")
+_DIGITS = frozenset("0123456789")
+_MAX_CODE_PREFIX = 3
 _CAMEL = regex.compile(r"\p{Ll}\p{Lu}|\p{Lu}{2}\p{Ll}")
 _NAME_PREFIX = regex.compile(r"^(?:Ma?c|O['’]|D['’]|Fitz|De|Di|La|Le|Van|Von)(?=\p{Lu}\p{Ll})")
 _SENTENCE_START = regex.compile(r"(?:^|[.!?:;>\]\)]\s+|\n\s*|^\W{1,3})$")
 _MAX_ACRONYM = 4
 
-BARE_DIGITS = regex.compile(r"(?<![\w.,:/+-])\d{6,}(?![\w.,:/-])")
+# Not glued to a word ("file:123456", "v1.123456"), but "PartyA":600638 and "id: 600638" are bare.
+BARE_DIGITS = regex.compile(r"(?<![\w.,/+-])(?<!\w:)\d{6,}(?![\w.,:/-])")
 # Words that make the number after them technical: a line, a port, a code, an offset.
 _NUMBER_CONTEXT_BEFORE = regex.compile(
     r"(?i)(?:\bline|\bport|\bcode|\berrno|\berror|\bstatus|\bhresult|\bexit|\bpid|\boffset|\bsize|\blength|"
@@ -60,11 +63,10 @@ class UnknownWordRecognizer(RegexRecognizer):
         found = []
         for match in LETTERS.finditer(text, timeout=self.budget.remaining()):
             start, end = match.span()
-            if (start > 0 and text[start - 1] in _JOINED_BEFORE) or (end < len(text) and text[end] in _JOINED_AFTER):
-                continue
-            if _joined_by_pair(text, start, end):
-                continue
             word = match.group()
+            # Code is written in ASCII: a dotted Thai or Devanagari word is still a word.
+            if word.isascii() and (_joined(text, start, end) or _in_namespace(text, start, end, word)):
+                continue
             if _CAMEL.search(_NAME_PREFIX.sub("", word)):
                 continue
             if word.isupper() and len(word) <= _MAX_ACRONYM:
@@ -91,9 +93,50 @@ class UnknownWordRecognizer(RegexRecognizer):
         return [RecognizerResult(entity, s, e, self._score) for s, e, entity in self.entity_spans(text)]
 
 
-def _joined_by_pair(text: str, start: int, end: int) -> bool:
-    """``::`` or ``->`` right before or after the word: a member access."""
+def _joined(text: str, start: int, end: int) -> bool:
+    """Joined to a neighbour by a code character, ``::`` or ``->``: part of an identifier or a member access."""
+    # Digits glued to the word (psycopg2, okhttp3, PGRST116) belong to it: look past them for a joiner.
+    outer_start, outer_end = start, end
+    while outer_start > 0 and text[outer_start - 1] in _DIGITS:
+        outer_start -= 1
+    while outer_end < len(text) and text[outer_end] in _DIGITS:
+        outer_end += 1
+    before = text[outer_start - 1] if outer_start > 0 else ""
+    after = text[outer_end] if outer_end < len(text) else ""
+    # A dot joins only between two word characters: "Wanjiru." ends a sentence.
+    joined_before = before in _JOINED_BEFORE and (before != "." or (outer_start > 1 and text[outer_start - 2].isalnum()))
+    joined_after = after in _JOINED_AFTER and (after != "." or text[outer_end + 1 : outer_end + 2].isalnum())
+    if joined_before or joined_after:
+        return not _in_url_host(text, start)
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    if (before in _DIGITS or after in _DIGITS) and text[start:end].isupper():
+        return True  # an upper-case error code: E11000, HY000, PGRST116, ORA00942
+    if before == "/" and (not after or after in "/?#.\"' \n)"):
+        return not _in_url_host(text, start)  # a route segment; a user's own segment is the route-id rule's
+    if (before in _DIGITS or after in _DIGITS) and end - start <= _MAX_CODE_PREFIX:
+        return True  # an error code or unit: E11000, HY000, 0x1f, 30ms, sha256
     return text[max(0, start - 2) : start] in ("::", "->") or text[end : end + 2] in ("::", "->")
+
+
+_URL_HOST_BEFORE = regex.compile(r"(?:https?|wss?|ftp)://(?:[\w-]+\.)*$|(?<![\w.@/])www\.(?:[\w-]+\.)*$")
+
+
+def _in_url_host(text: str, start: int) -> bool:
+    """In ``https://peter.example.co.ke`` the labels are words to judge: a host is often named after its owner."""
+    return _URL_HOST_BEFORE.search(text[max(0, start - 120) : start]) is not None
+
+
+def _in_namespace(text: str, start: int, end: int, word: str) -> bool:
+    """A capitalised segment of a backslash or slash namespace (``App\\Http\\Middleware``, ``Foo/Bar.swift``).
+
+    Lower-case segments are still judged, since a path's user segment is lower case as often as not.
+    """
+    if not word[0].isupper():
+        return False
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    return (before in "\\/" and start > 1 and text[start - 2].isalnum()) or (after in "\\/" and text[end + 1 : end + 2].isupper())
 
 
 _TITLE_WORD_AFTER = regex.compile(r" {1,2}\p{Lu}\p{Ll}+(?![\p{L}\d_.(])")

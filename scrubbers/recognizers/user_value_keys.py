@@ -35,7 +35,7 @@ _KEYS = {
     "NATIONAL_ID": r"national_?id|id_?number|id_?no|nin|nino|aadhaar|ssn",
     "KRA_PIN": r"kra_?pin|custtin|tin",
     "BANK_ACCOUNT": r"bank_?account|account_?number|account_?no",
-    "MPESA_TILL": r"bill_?ref(?:_?number)?|account_?reference|till|paybill|business_?short_?code|short_?code",
+    "MPESA_TILL": r"bill_?ref(?:_?number)?|account_?reference|till|paybill|business_?short_?code|short_?code|party_?[ab]",
     "MPESA_CODE": r"trans_?id|mpesa_?receipt(?:_?number)?|receipt_?number",
     "USER_VALUE": (
         r"product|product_?name|item|item_?name|description|desc|note|notes|comment|comments|remark|remarks|"
@@ -47,6 +47,7 @@ _PERSON_BARE = (
     _NAME_WORD + r"(?:(?:\+|%20)" + _NAME_WORD + r"){1,3}|" + _NAME_WORD + r"(?:[ ](?![\w-]+[=:])" + _NAME_WORD + r"){0,3}"
 )
 _OTHER_BARE = r"[^\s&;,'\"(){}\[\]<>]{1,500}"
+_NUMBER_OR_HEX = regex.compile(r"^(?:-?[\d.-]+|0x[0-9A-Fa-f]+)$")
 _NULLS = frozenset({"null", "none", "nil", "true", "false", "undefined", ""})
 
 
@@ -74,7 +75,7 @@ class UserValueKeyRecognizer(RegexRecognizer):
                     continue
                 if entity == "PERSON" and looks_like_code(value.replace("%20", " ").replace("+", " ")):
                     continue
-                if entity == "USER_VALUE" and value.replace(".", "").replace("-", "").isdigit() and text[start - 1] not in "\"'":
+                if entity == "USER_VALUE" and _NUMBER_OR_HEX.match(value) and text[start - 1] not in "\"'":
                     continue
                 if entity == "PERSON":
                     end = start + len(_same_case_words(value))
