@@ -6,7 +6,8 @@ name whose every character does not go is still a name in storage, so a found
 word spreads to the words next to it that are written like it (Title case next
 to Title case, capitals next to capitals; lower-case names are the role rule's,
 since lower-case prose would run on),
-separated by spaces or one line break, unless the neighbour is one of the most
+separated by spaces or one line break, and in Title case to the next names of a
+list ("Wanjiru, Grace and Otieno"), unless the neighbour is one of the most
 common English words (``Failed``, ``Payment``, ``the``) or code. The run then
 becomes one placeholder, ``<PERSON>`` if any of it was a person, so that
 ``<UNKNOWN> <UNKNOWN>`` does not leave the space between two halves of a name
@@ -20,8 +21,12 @@ import regex
 from scrubbers.vocabulary import Vocabulary
 
 _NAME_ENTITIES = frozenset({"PERSON", "UNKNOWN"})
+# A word listed with a name is a name unless it is among the 2,000 commonest ("Wanjiru and Sales").
+LISTED_DEPTH = 2_000
 _GAP = regex.compile(r"[ \t]{1,3}|[ \t]*\n[ \t]*")
 _WORD_AFTER = regex.compile(r"(?:[ \t]{1,3}|[ \t]*\n[ \t]*)(\p{L}[\p{L}'’-]*)(?![\p{L}\d_.(@/\\])")
+# "Wanjiru, Grace and Otieno": a list of names is names.
+_LISTED_AFTER = regex.compile(r"(?:,[ \t]?|[ \t]+(?:and|&|or|na)[ \t]+)(\p{L}[\p{L}'’-]*)(?![\p{L}\d_.(@/\\])")
 _WORD_BEFORE = regex.compile(r"(?<![\p{L}\d_.@/\\])(\p{L}[\p{L}'’-]*)(?:[ \t]{1,3}|[ \t]*\n[ \t]*)$")
 
 
@@ -43,6 +48,7 @@ def extend_name_runs(
 ) -> list[tuple[int, int, str]]:
     """``spans`` (sorted, not overlapping) with name words spread to their neighbours and runs joined."""
     grown: list[list] = [list(span) for span in spans]
+    listed: list[list] = []  # names found by being listed with one: their own spans
     for span in grown:
         if span[2] not in _NAME_ENTITIES:
             continue
@@ -51,17 +57,22 @@ def extend_name_runs(
             continue  # lower-case prose runs on; lower-case names are the role rule's
         while (m := _WORD_AFTER.match(text, span[1])) and _joins(m.group(1), style, vocabulary, allowed):
             span[1] = m.end(1)
+        while (m := _LISTED_AFTER.match(text, span[1])) and style == "title" and _joins(
+            m.group(1), style, vocabulary, allowed, LISTED_DEPTH
+        ):
+            listed.append([m.start(1), m.end(1), span[2]])
+            span = listed[-1]
         while (m := _WORD_BEFORE.search(text[max(0, span[0] - 60) : span[0]])) and _joins(
             m.group(1), style, vocabulary, allowed
         ):
             span[0] -= len(m.group(0))
-    return _join(text, _drop_overlaps(grown))
+    return _join(text, _drop_overlaps(grown + listed))
 
 
-def _joins(word: str, style: str, vocabulary: Vocabulary, allowed: frozenset[str]) -> bool:
+def _joins(word: str, style: str, vocabulary: Vocabulary, allowed: frozenset[str], depth: int = 5_000) -> bool:
     if _style(word) != style or word.casefold() in allowed:
         return False
-    return not vocabulary.is_very_common(word)
+    return not vocabulary.is_very_common(word, depth)
 
 
 def _drop_overlaps(spans: list[list]) -> list[list]:

@@ -17,6 +17,7 @@ from scrubbers.recognizers.bank_account import BankAccountRecognizer
 from scrubbers.recognizers.bearer_token import BearerTokenRecognizer
 from scrubbers.recognizers.credit_card import PaymentCardRecognizer
 from scrubbers.recognizers.email import OfflineEmailRecognizer
+from scrubbers.recognizers.high_entropy import HighEntropyTokenRecognizer
 from scrubbers.recognizers.iban import IbanChecksumRecognizer
 from scrubbers.recognizers.in_aadhaar import AadhaarRecognizer
 from scrubbers.recognizers.in_gstin import GstinRecognizer
@@ -64,6 +65,7 @@ def all_recognizers(budget: TimeBudget | None = None, vocabulary: Vocabulary | N
             BearerTokenRecognizer(),
             PaymentCardRecognizer(),
             OfflineEmailRecognizer(),
+            HighEntropyTokenRecognizer(),
             IbanChecksumRecognizer(),
             AadhaarRecognizer(),
             GstinRecognizer(),

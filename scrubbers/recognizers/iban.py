@@ -12,6 +12,7 @@ from presidio_analyzer import RecognizerResult
 
 from scrubbers.recognizers._regex import RegexRecognizer
 
+_AFTER_IBAN_WORD = regex.compile(r"(?i)\biban\b\W{0,4}(?:\w+\W{1,3})?$")
 IBAN = regex.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}")
 _LENGTHS = {
     "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22, "BI": 27,
@@ -51,7 +52,8 @@ class IbanChecksumRecognizer(RegexRecognizer):
             if count != length or (end + 1 < len(text) and text[end + 1].isalnum()):
                 continue
             compact = text[match.start() : end + 1].replace(" ", "")
-            if iban_valid(compact):
+            # Right after the word IBAN a mistyped one (often why the error happened) is still someone's account.
+            if iban_valid(compact) or _AFTER_IBAN_WORD.search(text[max(0, match.start() - 16) : match.start()]):
                 found.append((match.start(), end + 1))
         return found
 

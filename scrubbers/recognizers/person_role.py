@@ -32,7 +32,9 @@ from scrubbers.vocabulary import Vocabulary
 ROLE_WORDS = (
     "customer|client|patient|cashier|employee|staff|member|user|driver|agent|attendant|pharmacist|"
     "doctor|dr|mr|mrs|ms|miss|name|payee|payer|beneficiary|sender|recipient|supplier|cardholder|"
-    "holder|drawer|requester|visitor|caller|approver|supervisor|worker|manager|buyer|seller|owner"
+    "holder|drawer|requester|visitor|caller|approver|supervisor|worker|manager|buyer|seller|owner|assignee|"
+    "technician|nurse|rider|courier|tenant|guest|teacher|student|operator|clerk|picker|packer|rep|officer|"
+    "signatory|guarantor|applicant|subscriber|consignee|shipper|contact"
 )
 NAME_WORD = r"(?:[A-Z]['’])?(?:Ma?c)?[A-Z][a-z]+(?:['’-][A-Za-z][a-z]+)*"
 _INITIAL = r"[A-Z]\."
@@ -50,7 +52,8 @@ _WORDS_AFTER_ROLE = regex.compile(
     r"(?i:\b(?:" + ROLE_WORDS + r"|by))\b\.?[\s:=\"'’]{1,3}(?P<value>" + _ANY_WORD + r"(?:[ ]" + _ANY_WORD + r"){0,2})"
 )
 _AFTER_GREETING = regex.compile(
-    r"(?i:\b(?:hi|hello|hey|dear|thanks|thank you|cheers|karibu|habari|jambo))[ ,]{1,2}(?P<value>"
+    r"(?i:\b(?:hi|hello|hey|dear|thanks|thank you|thx|cheers|regards|kind regards|best|sincerely|karibu|habari|"
+    r"jambo|asante|shukran))[ ,]{1,2}\n?(?P<value>"
     + _ANY_WORD + r"(?:[ ]" + _ANY_WORD + r")?)"
 )
 _AFTER_BY = regex.compile(r"\b(?:by|for)[:\s]\s{0,2}(?P<value>" + NAME_WORD + r")(?![\p{L}\d_.(])")

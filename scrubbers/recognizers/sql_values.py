@@ -5,6 +5,8 @@ VALUES ('Wanjiru Kamau', '0712...')", "UPDATE products SET name='...' WHERE
 id=5"), and PostgreSQL adds ``DETAIL: Key (phone)=(...)`` and ``Failing row
 contains (...)``. Every string literal in a statement is data someone entered,
 so each one is replaced whatever it looks like; numbers stay (ids, prices).
+The same holds for ORM parameter dumps (EF Core's ``@p0='...'``, SQLAlchemy's
+``[parameters: (...)]``, Django's ``params=(...)``).
 In PostgreSQL details (and SQL Server's "duplicate key value is (...)", MySQL's
 "Duplicate entry '...'") every non-numeric, non-null value of the row is replaced.
 A statement is recognised by its keywords in upper case, as ORMs and drivers
@@ -25,6 +27,11 @@ PG_DETAIL = regex.compile(
     r"|duplicate key value is \((?P<row>[^\n]{1,2000}?)\)(?=\.|\s|$)"
     r"|Duplicate entry '(?P<value>(?:[^'\n]|''){1,500})' for key"
 )
+# ORM parameter dumps: EF Core's "@p0='Wanjiru' (Size = 4000)", SQLAlchemy's "[parameters: ('x', 3)]",
+# Django's "params=('x',)": every string literal in them is a value someone entered.
+ORM_PARAMETER = regex.compile(r"@p\d+='(?P<value>(?:[^'\n]|''){1,1000})'")
+ORM_PARAMETERS = regex.compile(r"(?:\[parameters: |\bparams=)(?P<params>[^\n]{1,4000}?)(?:\]|\)(?=\s|$|;|,))")
+QUOTED_IN_PARAMETERS = regex.compile(r"'(?P<value>(?:[^'\\\n]|\\.){1,1000})'|\"(?P<value>(?:[^\"\\\n]|\\.){1,1000})\"")
 _PLAIN = regex.compile(r"^(?:null|t|f|true|false|-?\d+(?:\.\d+)?)$", regex.IGNORECASE)
 
 
@@ -38,6 +45,13 @@ class SqlValueRecognizer(RegexRecognizer):
         if statement:
             for match in LITERAL.finditer(text, statement.start(), timeout=self.budget.remaining()):
                 found.append(match.span("value"))
+        for match in ORM_PARAMETER.finditer(text, timeout=self.budget.remaining()):
+            if not _PLAIN.match(match.group("value")):
+                found.append(match.span("value"))
+        for match in ORM_PARAMETERS.finditer(text, timeout=self.budget.remaining()):
+            for literal in QUOTED_IN_PARAMETERS.finditer(text, match.start("params"), match.end("params")):
+                if not _PLAIN.match(literal.group("value")):
+                    found.append(literal.span("value"))
         for match in PG_DETAIL.finditer(text, timeout=self.budget.remaining()):
             if match.group("value") is not None:
                 if not _PLAIN.match(match.group("value")):

@@ -71,7 +71,13 @@ class UnknownWordRecognizer(RegexRecognizer):
                 continue
             if word.isupper() and len(word) <= _MAX_ACRONYM:
                 continue
-            if known(word):
+            if _path_segment(text, start, end) and (word in _SYSTEM_FOLDERS or _in_code_path(text, start)):
+                continue  # installed code: site-packages/sqlalchemy, node_modules/@prisma/client
+            if _path_segment(text, start, end):
+                # Folders and routes are named after people in lower case too: the capitalised depth applies.
+                if self._vocabulary.is_common(word) or known(word.upper()):
+                    continue
+            elif known(word):
                 continue
             # A capital that only starts a sentence says nothing: judge the word as if in lower case.
             if word[0].isupper() and word[1:].islower() and _SENTENCE_START.search(text[max(0, start - 4) : start]):
@@ -93,6 +99,25 @@ class UnknownWordRecognizer(RegexRecognizer):
         return [RecognizerResult(entity, s, e, self._score) for s, e, entity in self.entity_spans(text)]
 
 
+# Folders that hold installed code, not a person's files; what follows them in a path is a package name.
+_CODE_PATH = regex.compile(
+    r"(?:node_modules|site-packages|dist-packages|vendor|\.nuget|\.gradle|\.m2|\.cargo|gopkg\.in|github\.com|"
+    r"(?:^|[\s(\"'])(?:internal|node:)|/usr/|/lib/|/opt/|/System/|Library/Developer|go/src|Frameworks)[/\\:]\S*$"
+)
+
+
+# The Filesystem Hierarchy Standard's top folders, which wordfreq does not know as words.
+_SYSTEM_FOLDERS = frozenset("usr etc var tmp opt bin sbin lib lib64 srv proc sys dev mnt".split())
+
+
+def _in_code_path(text: str, start: int) -> bool:
+    return _CODE_PATH.search(text[max(0, start - 200) : start]) is not None
+
+
+def _path_segment(text: str, start: int, end: int) -> bool:
+    return (start > 0 and text[start - 1] in "/\\") or (end < len(text) and text[end] in "/\\")
+
+
 def _joined(text: str, start: int, end: int) -> bool:
     """Joined to a neighbour by a code character, ``::`` or ``->``: part of an identifier or a member access."""
     # Digits glued to the word (psycopg2, okhttp3, PGRST116) belong to it: look past them for a joiner.
@@ -112,8 +137,6 @@ def _joined(text: str, start: int, end: int) -> bool:
     after = text[end] if end < len(text) else ""
     if (before in _DIGITS or after in _DIGITS) and text[start:end].isupper():
         return True  # an upper-case error code: E11000, HY000, PGRST116, ORA00942
-    if before == "/" and (not after or after in "/?#.\"' \n)"):
-        return not _in_url_host(text, start)  # a route segment; a user's own segment is the route-id rule's
     if (before in _DIGITS or after in _DIGITS) and end - start <= _MAX_CODE_PREFIX:
         return True  # an error code or unit: E11000, HY000, 0x1f, 30ms, sha256
     return text[max(0, start - 2) : start] in ("::", "->") or text[end : end + 2] in ("::", "->")
@@ -127,16 +150,22 @@ def _in_url_host(text: str, start: int) -> bool:
     return _URL_HOST_BEFORE.search(text[max(0, start - 120) : start]) is not None
 
 
-def _in_namespace(text: str, start: int, end: int, word: str) -> bool:
-    """A capitalised segment of a backslash or slash namespace (``App\\Http\\Middleware``, ``Foo/Bar.swift``).
+_CODE_NAMESPACE = regex.compile(r"[\w\\]*(?:::|->|\()")
 
-    Lower-case segments are still judged, since a path's user segment is lower case as often as not.
+
+def _in_namespace(text: str, start: int, end: int, word: str) -> bool:
+    """A capitalised segment of a PHP or C++ namespace that ends in a call (``App\\Http\\Kernel::handle``).
+
+    A share or folder path (``\\\\FS01\\Staff\\Wanjiru``) has the same backslashes but no call: its
+    segments are judged as words, since folders are named after people.
     """
     if not word[0].isupper():
         return False
     before = text[start - 1] if start > 0 else ""
     after = text[end] if end < len(text) else ""
-    return (before in "\\/" and start > 1 and text[start - 2].isalnum()) or (after in "\\/" and text[end + 1 : end + 2].isupper())
+    if not (before == "\\" or after == "\\"):
+        return False
+    return _CODE_NAMESPACE.match(text, end) is not None
 
 
 _TITLE_WORD_AFTER = regex.compile(r" {1,2}\p{Lu}\p{Ll}+(?![\p{L}\d_.(])")

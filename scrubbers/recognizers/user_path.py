@@ -17,6 +17,9 @@ _NAME = r"(?P<value>" + _SEG + r"(?:[ ]" + _SEG + r"){1,3}(?=\\|/)|" + _SEG + r"
 USER_PATHS = [
     r"(?<![A-Za-z0-9])(?i:[a-z]:)(?:\\{1,2}|/)(?i:users|documents and settings)(?:\\{1,2}|/)" + _NAME,
     r"(?<![\w.:-])/(?:Users|home)/" + _NAME,
+    # Relative forms and tildes: "home/wanjiru/app.log", "Users/priya/...", "~wanjiru/".
+    r"(?<![\w.:/-])(?:home|Users)/" + _NAME + r"(?=/)",
+    r"(?<![\w/])~(?P<value>[a-z][\w.-]{1,31})(?=/)",
 ]
 _SHARED = frozenset({"public", "default", "default user", "all users", "shared", "guest"})
 

@@ -1,0 +1,59 @@
+"""Secrets without a known prefix: a long token whose characters look random.
+
+Live keys of providers no rule names, base64 credentials, session cookies and
+password hashes (``$2y$10$...``) share one trait: many characters with no
+pattern. A token of at least 20 characters from the key alphabet (letters,
+digits, ``+/=_-.$:``) that mixes at least two of lower case, upper case and
+digits, and whose Shannon entropy is at least 3.6 bits per character, is a
+secret whatever its prefix. Left alone: hex strings (hashes, commit ids and
+trace ids are identifiers, not credentials), UUIDs, dotted names and paths
+whose pieces are words (``System.Data.SQLite.SQLiteException``,
+``/usr/local/lib``), and anything with three or more separator-joined words.
+Score 0.7: below the rules that know the kind of secret.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import regex
+
+from scrubbers.recognizers._regex import RegexRecognizer
+
+TOKEN = regex.compile(r"(?<![\w+/=$.:-])[A-Za-z0-9+/=_$.:-]{20,4096}(?![\w+/=$.:-])")
+# Hex ids, also behind a short type prefix (Stripe's pi_..., ch_...): identifiers, not credentials.
+_HEX = regex.compile(r"^(?:0x|[a-z]{1,6}_)?[0-9a-fA-F-]+$")
+# key=value and key:value pairs are read as their value ("span_id=8dc0f6..."); base64's "=" padding is not a key.
+_KEY_PREFIX = regex.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,40}[=:](?=.)")
+# The humps of code names: "Affected", "Count", "SQLite", "okhttp".
+_HUMP = regex.compile(r"[A-Z]?[a-z]{3,}|[A-Z]{3,}(?![a-z])")
+_MIN_BITS = 3.6
+
+
+def entropy(value: str) -> float:
+    counts = Counter(value)
+    return -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
+
+
+def looks_random(value: str) -> bool:
+    key = _KEY_PREFIX.match(value)
+    if key is not None:
+        value = value[key.end() :]
+        if len(value) < 20:
+            return False
+    letters = sum(c.isalpha() for c in value)
+    if _HEX.match(value) or letters < 0.25 * len(value):  # hex ids; timestamps and numbers with separators
+        return False
+    classes = sum((any(c.islower() for c in value), any(c.isupper() for c in value), any(c.isdigit() for c in value)))
+    if classes < 2:
+        return False
+    # Code names are made of words: most of their letters sit in humps of three or more.
+    if sum(len(h) for h in _HUMP.findall(value)) >= 0.7 * letters:
+        return False
+    return entropy(value) >= _MIN_BITS
+
+
+class HighEntropyTokenRecognizer(RegexRecognizer):
+    def __init__(self):
+        super().__init__("SECRET", [TOKEN], score=0.7, validate=looks_random)
