@@ -394,14 +394,24 @@ _JOINERS = frozenset("._/_\\")
 def _spans(
     text: str, found: list[RecognizerResult], policy: TenantPolicy, vocabulary: Vocabulary
 ) -> list[tuple[int, int, str]]:
+    allowed = _allowed_ranges(text, policy.allow_terms)
     spans = [
         (r.start, r.end, r.entity_type)
         for r in found
         if r.entity_type not in policy.disabled_entities
         and text[r.start : r.end].casefold() not in _casefolded(policy.allow_terms)
+        and not any(start <= r.start and r.end <= end for start, end in allowed)
     ]
     spans.extend((m.start(), m.end(), DENY_TERM) for m in _deny_pattern(policy.deny_terms).finditer(text) if m.end() > m.start())
-    return extend_name_runs(text, _merge(spans), vocabulary, _casefolded(policy.allow_terms))
+    allowed_words = _casefolded(tuple(w for term in policy.allow_terms for w in term.split()))
+    return extend_name_runs(text, _merge(spans), vocabulary, allowed_words)
+
+
+def _allowed_ranges(text: str, terms: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where the tenant's allow terms stand in ``text``: no rule's span inside one is replaced."""
+    if not terms:
+        return []
+    return [m.span() for m in _deny_pattern(terms).finditer(text) if m.end() > m.start()]
 
 
 def _replace(text: str, spans: list[tuple[int, int, str]]) -> ScrubbedText:

@@ -15,7 +15,7 @@ Two depths of the English list, because names are written with capitals:
   inside a path, address or key (their rules read it).
 
 A word that is neither, but splits into words of three or more letters from the
-10,000 commonest, after at most two leading letters (``DBNOTFOUND``, ``SYNCFAILED``,
+10,000 commonest, after at most three leading letters (``DBNOTFOUND``, ``SQLSTATE``,
 ``ENOTFOUND``), is known too, as are errno names (``ECONNRESET``): error-code
 names are written that way. Everything loads once, offline, at start.
 """
@@ -38,7 +38,9 @@ SPLIT_PIECE_DEPTH = 10_000
 LOWER_CASE_DEPTH = 200_000
 _SPLIT_MIN_PIECE = 3
 _SPLIT_MIN_WORD = 7
-_SPLIT_MAX_PREFIX = 2
+_SPLIT_MAX_PREFIX = 3
+# Splitting is quadratic in the word's length; no code name is longer than this.
+_SPLIT_MAX_WORD = 40
 # errno and signal names (ECONNRESET, ENOENT, SIGSEGV ...) are how every runtime spells its system errors.
 _ERRNO_NAMES = frozenset(name.casefold() for name in errno.errorcode.values()) | frozenset(
     s.name.casefold() for s in signal.Signals
@@ -67,9 +69,9 @@ class Vocabulary:
             return True
         if key.endswith("'s") and key[:-2] in words:
             return True
-        if len(key) < _SPLIT_MIN_WORD or not (lower or word.isupper()):
+        if not _SPLIT_MIN_WORD <= len(key) <= _SPLIT_MAX_WORD or not (lower or word.isupper()):
             return key in _ERRNO_NAMES
-        # A short acronym may lead: DB + NOT + FOUND, E + CONN + RESET, NO + PRINTERS.
+        # A short acronym may lead: DB + NOT + FOUND, SQL + STATE, ERR + TIMEOUT.
         return key in _ERRNO_NAMES or any(self._splits(key[cut:], self._split_pieces) for cut in range(0, _SPLIT_MAX_PREFIX + 1))
 
     def is_common(self, word: str) -> bool:

@@ -72,7 +72,6 @@ FOUND = {
         "Customer Jane (ID 12345678) over limit",
         "ID No. 2345678 duplicated",
         '{"id_number":"8695825"}',
-        "aadhaar 2345 6789 0124 mismatch",
         "NI number JG 10 37 59 A invalid",
         "nino ab123456c rejected",
     ],
@@ -96,12 +95,35 @@ FOUND = {
     "IBAN_CODE": ["Direct debit to GB82 WEST 1234 5698 7654 32 failed", "IBAN DE89370400440532013000 closed"],
     "IP_ADDRESS": ["login from 41.90.12.7 blocked", "session from 2c0f:fa18:a20:6c::1 rejected"],
     "BANK_ACCOUNT": ["Bank reconciliation: a/c 0123456789012 not matched", '{"account_number":"1234567890"}'],
-    "USER_VALUE": [
+    "AADHAAR": ["aadhaar 2345 6789 0124 mismatch"],
+    "PAN": ["KYC failed: PAN ABCPK1234F does not match", "pan=AAACB1234C"],
+    "GSTIN": ["GSTR-1 upload rejected for 27AAPFU0939F1ZV", "gstin 29AAGCB7383J1Z4 inactive"],
+    "UPI_ID": ["Collect request to priya.sharma@okaxis timed out", "VPA 9876543210@ybl invalid"],
+    "AMOUNT": [
+        "STK push for KES 1,250.00 failed",
+        "Ksh 500 short on drawer",
+        "change due 500/= not given",
+        "refund ₹1,25,000 pending",
+        "charge £12.99 declined",
+        '{"Amount": 1, "PartyA": 600000}',
+        "total=4500.50 mismatch",
+    ],
+    "PRODUCT": [
         "Price override on item 'Panadol Extra 500mg' exceeds limit",
+        "UPDATE products SET price=10 WHERE name='Kimbo 1kg'",
+        "Dispensed Amoxicillin 500mg capsules twice",
+        "stock for amoxicillin is negative",
+        "Dosage is required for Dettol 500ml",
+    ],
+    "UNKNOWN": [
+        "delivery to kiptalamwa estate failed",
+        "sync stopped at Gatundu-Kiptalamwa",
+    ],
+    "ID": ["Barcode 6161234567894 not found", "Epoch 1704067200 is before cutoff", "trace_id=4532015112830367"],
+    "USER_VALUE": [
         '{"note":"leave with the watchman","status":"REJECTED"}',
         "Refund lookup: address='12 Baker Street, London'",
         "Gift message rejected by profanity filter: 'see you soon'",
-        "UPDATE products SET price=10 WHERE name='Kimbo 1kg'",
         "GET /api/search?q=blue+jacket failed",
     ],
 }
@@ -117,18 +139,21 @@ KEPT = [
     "Build A1234 completed in 2.5 s",
     "Report for Sales module generated",
     "Commit 3f9a1c2b4d5e6f708192a3b4c5d6e7f809112233 introduced regression",
-    "ERRTIMEOUT waiting for cash drawer; SYNCFAILED batch; TOKENSTALE refresh",
-    "trace_id=4532015112830367 sampled=1",
-    "Barcode 6161234567894 not found in price list",
+    "ECONNRESET waiting for cash drawer; SYNCFAILED batch; DBNOTFOUND refresh; SIGSEGV",
     "Build 10.0.19045.3803 / app 24.6.1; Could not load 'System.Data.SQLite, Version=1.0.118.0'",
-    "Omnix 5.3.1.150 failed to start",
     "Kafka offset 505277951765 committed for partition 3",
-    "Epoch 1704067200 is before cutoff; 16:42:05 local",
     "at bundle.js:12:345 in Timer.flush",
-    "Visual Studio 2022 on Safari 17.4 with Kafka and Jenkins",
+    "Visual Studio 2022 on Safari 17.4 with Jenkins",
+    "connect ECONNREFUSED 127.0.0.1:5432; retry 10.0.2.2 and 192.168.1.20 then [::1]:5000 and fe80::1",
+    "ERROR: duplicate key value violates unique constraint (SQLSTATE 23505) on port 5432",
+    "POST /api/v1/orders/callback returned 502",
+    "File \"/usr/lib/python3/site-packages/sqlalchemy/engine/base.py\", line 1965, in _exec_single_context",
+    "at Module._compile (internal/modules/cjs/loader.js:778:30) in node_modules/@prisma/client/runtime",
+    "App\\Http\\Middleware\\Authenticate::handle failed",
+    "database/sql.(*Stmt).QueryContext(0x0, 0xcfde00) psycopg2.errors.UniqueViolation PGRST116",
     "password authentication failed for user; Invalid token: jwt malformed",
     "near \"WHERE\": syntax error; KeyError: 'order_id'; template 'receipt_v2' not approved",
-    "System.Windows.Forms.Button.OnMouseUp(MouseEventArgs mevent)",
+    "System.Windows.Forms.Button.OnMouseUp(MouseEventArgs e)",
     "Grace period of 30 days applies; Will retry; Mark as paid",
     "/srv/home/build.log and /users/123/orders",
 ]
@@ -161,15 +186,43 @@ def test_placeholders_replace_only_the_value(text_scrubber, text, expected):
     assert scrub(text_scrubber, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Branch Kiambaa closed early", "Kiambaa"),  # a place nobody listed
+        ("card note reads happy birthday Chepkoech", "Chepkoech"),  # free text a user typed
+        ("Sold TUSKERLITE 6PK to walk-in", "TUSKERLITE"),  # a product code no rule knows
+        ("rider kipchumba left the order at the gate", "kipchumba"),
+        ("cashier: NJAMBI WAIRIMU\nTOTAL DUE", "WAIRIMU"),
+    ],
+)
+def test_a_word_not_known_to_be_safe_never_survives(text_scrubber, text, word):
+    assert word not in scrub(text_scrubber, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Payment failed: insufficient funds in account",  # common English
+        "Muamala umeshindwa: salio haitoshi",  # common Swahili words
+        "Sale failed for Omnix in module pharmacy",  # a tenant's allow term, below
+    ],
+)
+def test_common_words_and_allow_terms_survive(text_scrubber, text):
+    policy = TenantPolicy(allow_terms=("Omnix", "Muamala", "umeshindwa", "haitoshi"))
+    assert text_scrubber.scrub(text, policy).text == text
+
+
 def test_card_number_needs_a_luhn_check_and_an_issuer_prefix(text_scrubber):
     assert "<CREDIT_CARD>" in scrub(text_scrubber, "card 4111111111111111")
-    assert scrub(text_scrubber, "card 4111111111111112") == "card 4111111111111112"  # Luhn fails
-    assert scrub(text_scrubber, "id 9111111111111119") == "id 9111111111111119"  # no issuer starts with 9
+    # A Luhn failure or an unknown issuer is no card, though still a bare long number, so an id.
+    assert scrub(text_scrubber, "card 4111111111111112") == "card <ID>"
+    assert scrub(text_scrubber, "id 9111111111111119") == "id <ID>"
 
 
 def test_aadhaar_needs_its_checksum_and_run_together_digits_need_context(text_scrubber):
     assert scrub(text_scrubber, "ref 2345 6789 0123") == "ref 2345 6789 0123"  # Verhoeff fails
-    assert "<NATIONAL_ID>" in scrub(text_scrubber, "aadhaar 234567890124 mismatch")
+    assert "<AADHAAR>" in scrub(text_scrubber, "aadhaar 234567890124 mismatch")
     assert scrub(text_scrubber, "offset 234567890124") == "offset 234567890124"
 
 
@@ -180,7 +233,7 @@ def test_mpesa_code_needs_letters_and_digits_and_exactly_ten_characters(text_scr
 
 
 def test_national_id_digits_need_a_context_word(text_scrubber):
-    assert scrub(text_scrubber, "order id 12345678 shipped") == "order id 12345678 shipped"
+    assert scrub(text_scrubber, "order id 12345678 shipped") == "order id <ID> shipped"  # an id, not a national one
     assert scrub(text_scrubber, "national id 12345678 dup") == "national id <NATIONAL_ID> dup"
 
 
@@ -283,8 +336,8 @@ def test_deny_terms_still_replace_and_allow_terms_still_win(text_scrubber):
 def test_numbers_of_any_length_share_one_ner_run_and_names_land_in_place(text_scrubber):
     before = text_scrubber.ner_texts_run
     texts = [
-        f"Order {order} of KES {amount}.00 for customer Otieno Odhiambo failed after {ms}ms at line {line}"
-        for order, amount, ms, line in ((7, 120, 5, 12), (104233, 98765432, 1500, 2048), (42, 3, 999999, 1))
+        f"Order {order} of {amount} items for customer Otieno Odhiambo failed after {ms}ms at line {line}"
+        for order, amount, ms, line in ((7, 120, 5, 12), (10423, 9876, 1500, 2048), (42, 3, 999999, 1))
     ]
     results = [text_scrubber.scrub(text, POLICY).text for text in texts]
     assert text_scrubber.ner_texts_run == before + 1
@@ -298,4 +351,5 @@ def test_a_repeated_text_is_scrubbed_by_each_tenants_own_policy(text_scrubber):
     lenient = text_scrubber.scrub(text, TenantPolicy(allow_terms=("Otieno Odhiambo",), disabled_entities=frozenset({"MPESA_TILL"}))).text
     again = text_scrubber.scrub(text, POLICY).text
     assert strict == again == "Refund for customer <PERSON> at till <MPESA_TILL> failed"
-    assert lenient == text
+    # The till rule switched off, its number is still a bare long number: an id, never stored as sent.
+    assert lenient == "Refund for customer Otieno Odhiambo at till <ID> failed"

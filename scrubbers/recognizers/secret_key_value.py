@@ -19,7 +19,7 @@ _KEYS = (
     r"password|passwd|pwd|pass|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|"
     r"secret[_-]?key|private[_-]?key|client[_-]?secret|credentials?|auth[_-]?token|"
     r"session[_-]?token|refresh[_-]?token|access[_-]?token|aws_access_key_id|signature|passcode|passkey|"
-    r"security[_-]?credential|consumer[_-]?secret|consumer[_-]?key|app[_-]?secret|app[_-]?key|pin"
+    r"security[_-]?credential|consumer[_-]?secret|consumer[_-]?key|app[_-]?secret|app[_-]?key"
 )
 _PRECHECK = r"(?i)(?:" + _KEYS + r")" + SEPARATOR
 SECRET_VALUE = key_value_pattern(_KEYS, unquoted=r"(?:[^\s;,'\"(){}\[\]<>&]|&(?![A-Za-z_]\w*=)){1,500}")

@@ -31,6 +31,7 @@ LETTERS = regex.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _JOINED_BEFORE = frozenset("._$#*`")
 _JOINED_AFTER = frozenset("._(<`[*&")
 _DIGITS = frozenset("0123456789")
+_HEX_LITERAL = regex.compile(r"0[xX][0-9A-Fa-f]+\b")
 _MAX_CODE_PREFIX = 3
 _CAMEL = regex.compile(r"\p{Ll}\p{Lu}|\p{Lu}{2}\p{Ll}")
 _NAME_PREFIX = regex.compile(r"^(?:Ma?c|O['’]|D['’]|Fitz|De|Di|La|Le|Van|Von)(?=\p{Lu}\p{Ll})")
@@ -135,6 +136,8 @@ def _joined(text: str, start: int, end: int) -> bool:
         return not _in_url_host(text, start)
     before = text[start - 1] if start > 0 else ""
     after = text[end] if end < len(text) else ""
+    if before == "0" and _HEX_LITERAL.match(text, start - 1):
+        return True  # 0xcfde00
     if (before in _DIGITS or after in _DIGITS) and text[start:end].isupper():
         return True  # an upper-case error code: E11000, HY000, PGRST116, ORA00942
     if (before in _DIGITS or after in _DIGITS) and end - start <= _MAX_CODE_PREFIX:
