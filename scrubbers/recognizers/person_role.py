@@ -62,9 +62,11 @@ _POSSESSIVE = regex.compile(r"(?<![\p{L}\d_.])(?P<value>" + NAME_WORD + r")['’
 _BEFORE_ROLE = regex.compile(r"(?<![\p{L}\d_.])(?P<value>" + NAME_WORD + r")\s?\((?i:" + ROLE_WORDS + r")\)")
 # Context words make a name of any word but the commonest; these few follow them in code and docs too.
 CONTEXT_DEPTH = 2_000
+# Function words and the like: a lower-case name never starts with one of these.
+_FUNCTION_DEPTH = 300
 _NOT_NAMES_AFTER_CONTEXT = frozenset(
     "default admin administrator root guest anonymous unknown system support null none someone anyone everyone "
-    "postgres mysql sa www-data nobody daemon service".split()
+    "postgres mysql sa www-data nobody daemon service id no number pin code ref".split()
 )
 
 
@@ -96,18 +98,31 @@ class PersonRoleRecognizer(RegexRecognizer):
         return self._vocabulary.is_very_common(word, CONTEXT_DEPTH) or word.casefold() in _NOT_NAMES_AFTER_CONTEXT
 
     def _name_words(self, text: str, start: int, words: str, cased_only: bool) -> tuple[int, int] | None:
-        """The leading words of ``words`` that read as a name, or None."""
+        """The leading words of ``words`` that read as a name, or None.
+
+        In capitals the name runs to the first of the commonest words ("SERVED BY: MATT", one common word
+        may be the whole name). In lower case the commonest words are also how names begin ("mary"), so
+        the name is the longest run of up to three words that ends in a word that is not common at all:
+        "cashier mary wambui closed" gives "mary wambui", "cashier closed the drawer" gives nothing.
+        """
         kept: list[regex.Match] = []
         for word in regex.finditer(_ANY_WORD, words):
             value = word.group()
             title = value[0].isupper() and not value.isupper()
-            if (cased_only and title) or self._too_common(value) or looks_like_code(value):
-                break  # Title case after a role word is PERSON_AFTER_ROLE's; a common word ends the name
+            if cased_only and title:
+                break  # Title case after a role word is PERSON_AFTER_ROLE's
+            if value.casefold() in _NOT_NAMES_AFTER_CONTEXT or (not value.isupper() and looks_like_code(value)):
+                break
             if kept and (value.isupper(), value.islower()) != (kept[0].group().isupper(), kept[0].group().islower()):
                 break
+            if value.isupper() and self._too_common(value):
+                break
             kept.append(word)
-        # In lower case a name needs one word that is not common: "user login" is not one, "cashier mary
-        # wambui" is. In capitals a single common word may be the name ("SERVED BY: MATT").
-        if not kept or (kept[0].group().islower() and all(self._vocabulary.is_common(w.group()) for w in kept)):
+        if kept and not kept[0].group().isupper():
+            if self._vocabulary.is_very_common(kept[0].group(), _FUNCTION_DEPTH):
+                return None  # "by the", "user is"
+            while kept and self._vocabulary.is_common(kept[-1].group()):
+                kept.pop()
+        if not kept:
             return None
         return start + kept[0].start(), start + kept[-1].end()

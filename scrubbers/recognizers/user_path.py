@@ -31,5 +31,5 @@ class UserPathRecognizer(RegexRecognizer):
             USER_PATHS,
             score=0.9,
             validate=lambda name: name.casefold() not in _SHARED,
-            precheck=r"(?i)users|documents and settings|/home/",
+            precheck=r"(?i)users|documents and settings|home/|~",
         )
