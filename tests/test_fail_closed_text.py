@@ -1,0 +1,145 @@
+"""The pieces of the fail-closed text scrubber around the recognizers: normalising, the word list,
+name runs, values spread through an event, and versions."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+
+from schemas.events import _VERSION
+from scrubbers import EventScrubber, IdHasher, TenantPolicy, TextScrubber
+from scrubbers.build_swahili_words import SWAHILI_WORDS, swahili_words
+from scrubbers.normalize import normalise
+from scrubbers.vocabulary import Vocabulary
+
+POLICY = TenantPolicy()
+
+
+@pytest.fixture(scope="module")
+def text_scrubber() -> TextScrubber:
+    return TextScrubber()
+
+
+@pytest.mark.parametrize(
+    ("sent", "read"),
+    [
+        ("mail wanjiru%40gmail.com ok", "mail wanjiru@gmail.com ok"),
+        ('{\\"email\\":\\"a\\u0040b.com\\"}', '{"email":"a@b.com"}'),
+        ("x &#64; y &amp; z &#x40;", "x @ y & z @"),
+        ("KRA A0123\u200b45678Z", "KRA A012345678Z"),
+        ("\uff37\uff41\uff4e\uff4a\uff49\uff52\uff55 Kamau", "Wanjiru Kamau"),
+        ("soft\u00adhyphen and bidi\u202e", "softhyphen and bidi"),
+    ],
+)
+def test_rules_read_the_decoded_folded_text(sent, read):
+    assert normalise(sent).text == read
+
+
+@pytest.mark.parametrize(
+    "text", ["plain ascii text", r"C:\Users\tom\new\table", "100% done", "a & b", "%ZZ invalid escape"]
+)
+def test_text_that_needs_no_decoding_is_left_exactly_as_sent(text):
+    assert normalise(text).text == text  # "\t" and "\n" in a Windows path are not escapes
+
+
+def test_every_normalised_character_maps_back_to_where_it_came_from():
+    sent = "to wanjiru%40gmail.com now"
+    norm = normalise(sent)
+    start = norm.text.index("wanjiru")
+    end = start + len("wanjiru@gmail.com")
+    assert sent[slice(*norm.to_original(start, end))] == "wanjiru%40gmail.com"
+
+
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [
+        ("receipt to wanjiru%40gmail.com bounced", "receipt to <EMAIL> bounced"),
+        ('{\\"email\\":\\"wanjiru\\u0040gmail.com\\"}', '{\\"email\\":\\"<EMAIL>\\"}'),
+        ("KRA PIN A0123\u200b45678Z rejected", "KRA PIN <KRA_PIN> rejected"),
+        ("PIN \uff21\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff3a rejected", "PIN <KRA_PIN> rejected"),
+        ("mail wanjiru&#64;gmail.com", "mail <EMAIL>"),
+    ],
+)
+def test_disguised_values_are_replaced_in_the_text_as_sent(text_scrubber, sent, stored):
+    assert text_scrubber.scrub(sent, POLICY).text == stored
+
+
+def test_the_swahili_list_is_what_its_packages_produce():
+    committed = [line for line in SWAHILI_WORDS.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    assert committed == swahili_words()
+
+
+def test_the_word_list_knows_common_words_and_not_rare_names():
+    vocabulary = Vocabulary()
+    for word in ("Payment", "failed", "insufficient", "huduma", "mteja", "ECONNRESET", "SIGSEGV", "DBNOTFOUND"):
+        assert vocabulary.is_known(word), word
+    for word in ("Wanjiru", "Otieno", "Chinedu", "KAMAU", "Chepkoech", "TUSKERLITE"):
+        assert not vocabulary.is_known(word), word
+
+
+@pytest.mark.parametrize(
+    ("text", "stored"),
+    [
+        ("payer ANNA WANJIRU KAMAU not matched", "payer <PERSON> not matched"),
+        ("Hello Grace Wanjiru, thanks", "Hello <PERSON>, thanks"),
+        ("Received by: Wanjiru\nKamau\nError", "Received by: <PERSON>\nError"),
+        ("Assigned to Wanjiru, Grace and Mercy", "Assigned to <PERSON>, <PERSON> and <PERSON>"),
+        ("Sync Payments and Orders failed", "Sync Payments and Orders failed"),
+    ],
+)
+def test_a_name_goes_whole_with_the_words_next_to_it(text_scrubber, text, stored):
+    assert text_scrubber.scrub(text, POLICY).text == stored
+
+
+def _error_event(message: str, stack: str, error_type: str = "IOException"):
+    from schemas import decode_event  # noqa: PLC0415 - the schema's own decoder builds the event
+
+    import datetime as dt
+
+    import orjson
+
+    raw = orjson.dumps(
+        {
+            "event_id": str(uuid.uuid4()), "install_id": str(uuid.uuid4()), "session_id": str(uuid.uuid4()),
+            "ts": dt.datetime.now(dt.UTC).isoformat(), "type": "error",
+            "app": {"name": "omnix-pos", "version": "4.2.10", "platform": "windows"},
+            "os": {"name": "Windows", "version": "10.0.19045"}, "module": "sales",
+            "error": {"type": error_type, "message": message, "stack": stack},
+        }
+    )  # fmt: skip
+    return decode_event(raw, dt.datetime.now(dt.UTC))
+
+
+def test_a_value_found_in_one_field_is_removed_from_every_field_of_the_event(text_scrubber):
+    import datetime as dt
+
+    scrubber = EventScrubber(text_scrubber, IdHasher(b"k" * 32))
+    events = [
+        _error_event(
+            "Access denied for grace; retry as grace later",
+            r"   at Open(C:\Users\grace\AppData\pos.db) in Db.cs:line 3",
+        ),
+        _error_event("Access denied for grace", "   at Open() in Db.cs:line 3"),  # another event: not spread
+    ]
+    rows = scrubber.scrub_batch("t", POLICY, events, dt.datetime.now(dt.UTC)).rows
+    # "grace" is a common word: only the user-path rule knows it is a name, and only in the stack.
+    assert "grace" not in rows[0].error_message and "grace" not in rows[0].error_stack
+    assert rows[0].error_message == "Access denied for <USER_PATH>; retry as <USER_PATH> later"
+    assert rows[1].error_message == "Access denied for grace"  # nothing in that event said it is a name
+
+
+def test_unknown_words_are_not_spread_into_code_tokens(text_scrubber):
+    out = text_scrubber.scrub_grouped(["Omnix failed", "at Omnix.Sales.Save()"], [0, 0], POLICY)
+    assert [o.text for o in out] == ["<UNKNOWN> failed", "at Omnix.Sales.Save()"]
+
+
+@pytest.mark.parametrize("version", ["4.2.10", "10.0.19045", "v1.2.3", "1.0.0-rc1", "2.1.0-beta.2", "3.4.5+build.77", "1.2.3+3f2a9c1"])
+def test_versions_that_look_like_versions_are_valid(version):
+    assert re.match(_VERSION, version)
+
+
+@pytest.mark.parametrize("value", ["A012345678Z", "1.2.3-A012345678Z", "4.2.10-wanjiru", "0712345678x", "Wanjiru Kamau", "1.2.3-"])
+def test_an_identifier_or_a_name_is_not_a_version(value):
+    assert not re.match(_VERSION, value)
