@@ -48,6 +48,10 @@ _DIGIT_RUN = re.compile(r"[0-9]+")
 _RESULT_CACHE_SIZE = 10_000
 _RESULT_CACHE_MAX_CHARS = 512
 _NER_CANDIDATE = re.compile(r"(?<![\w.])[A-Z][a-z]")
+_LOWER_CASE_NER_CHARS = 400
+_LETTER = re.compile(r"[^\W\d_]")
+# A word NER alone calls a person is kept unless it is among this many commonest words ("Mark as paid").
+_NER_SINGLE_WORD_DEPTH = 2_000
 
 
 # NER sees this much text on each side of a capitalised word: enough context for
@@ -64,8 +68,9 @@ class _Entities(NamedTuple):
 def _ner_windows(mask: str) -> list[tuple[int, int]]:
     """The parts of ``mask`` NER must read: around each capitalised word, cut at spaces.
 
-    NER finds names by their capitals; a text without a capitalised word outside
-    a dotted path needs no NER at all (lower-case names are the gazetteer's job).
+    NER finds names by their capitals; a long text without a capitalised word outside
+    a dotted path needs no NER (lower-case names are the role rules' job), a short one
+    is read whole.
     """
     windows: list[list[int]] = []
     for match in _NER_CANDIDATE.finditer(mask):
@@ -81,6 +86,10 @@ def _ner_windows(mask: str) -> list[tuple[int, int]]:
             windows[-1][1] = max(windows[-1][1], end)
         else:
             windows.append([start, end])
+    if not windows and len(mask) <= _LOWER_CASE_NER_CHARS and _LETTER.search(mask):
+        # NER reads lower-case names too ("mary johnson could not log in"): a short text all in lower case
+        # is read whole.
+        return [(0, len(mask))]
     return [(start, end) for start, end in windows]
 DENY_TERM = "REDACTED"
 DROPPED = "DROPPED"
@@ -308,12 +317,15 @@ class TextScrubber:
                 span
                 for ent in doc.ents
                 if ent.label_ == "PERSON" and not _inside_identifier(mask, ent.start_char, ent.end_char)
-                for span in [trim_ner_name(mask, ent.start_char, ent.end_char)]
+                for span in [trim_ner_name(mask, ent.start_char, ent.end_char, self._ner_too_common)]
                 if span is not None and not looks_like_code(mask[span[0] : span[1]])
             ]
             self._ner_cache[mask] = tuple(_NerSpan("PERSON", s, e) for s, e in sorted(set(ner_spans + rule_spans)))
         while len(self._ner_cache) > self._ner_cache_size:
             self._ner_cache.popitem(last=False)
+
+    def _ner_too_common(self, word: str) -> bool:
+        return self._vocabulary.is_very_common(word, _NER_SINGLE_WORD_DEPTH)
 
     def _person_spans(self, mask: str) -> list[tuple[int, int]]:
         self._budget.start()

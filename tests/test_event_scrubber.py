@@ -25,7 +25,8 @@ class _TextStub:
     def __init__(self) -> None:
         self.seen: list[str] = []
 
-    def scrub_many(self, texts: list[str], policy: TenantPolicy) -> list[ScrubbedText]:
+    def scrub_grouped(self, texts: list[str], groups: list[int], policy: TenantPolicy) -> list[ScrubbedText]:
+        assert len(groups) == len(texts) and groups == sorted(groups)  # texts come event by event
         self.seen.extend(texts)
         return [ScrubbedText(None if t == "drop me" else t.upper(), {"STUB": 1}) for t in texts]
 

@@ -42,7 +42,9 @@ def test_each_kind_of_technical_token_mostly_survives(judged, kind):
 
 
 def test_over_redaction_stays_small(judged):
-    assert judged["over_redaction"] <= 0.02
+    # Failing closed costs words no list knows (Omnix, Knex, upsert): 0.032 measured, against 0.003 when
+    # unknown words were kept (README, Scrubbing). This holds the line; it is not the target.
+    assert judged["over_redaction"] <= 0.035
 
 
 def test_no_corpus_text_is_dropped(judged):

@@ -24,6 +24,7 @@ fallback.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
 
 import regex
@@ -172,7 +173,9 @@ def _near(text: str, left: _Word, right: _Word) -> bool:
     return len(gap) <= 4 and gap.strip(" :='\"") == ""
 
 
-def trim_ner_name(text: str, start: int, end: int) -> tuple[int, int] | None:
+def trim_ner_name(
+    text: str, start: int, end: int, very_common: Callable[[str], bool] | None = None
+) -> tuple[int, int] | None:
     """The part of an NER PERSON span that is plausibly a name, or ``None``.
 
     A small model tags log words as people ("Safari", "Invalid API Key", "Customer
@@ -180,6 +183,9 @@ def trim_ner_name(text: str, start: int, end: int) -> tuple[int, int] | None:
     drop role and log words at either end and punctuation around, and accept a
     single word or an all-upper-case span only when the gazetteer knows a word,
     and a single word never when it is also a common word ("Mark as paid").
+    With ``very_common`` (a test for the commonest English words), a single
+    Title-case word the gazetteer does not know is kept unless it is one of
+    those, and lower-case spans of two or more words are kept unless one is.
     """
     first, last, common = load_names()
     words = [(m.start() + start, m.end() + start) for m in regex.finditer(r"\S+", text[start:end])]
@@ -200,8 +206,22 @@ def trim_ner_name(text: str, start: int, end: int) -> tuple[int, int] | None:
     known = any(t.casefold().replace("’", "'") in first or t.casefold().replace("’", "'") in last for t in texts)
     initial = regex.compile(r"[A-Z]\.?")
     upper = all(t.isupper() for t in texts)
+    lower = all(t.islower() and t.isalpha() for t in texts)
     title = all(initial.fullmatch(t) or (t[0].isupper() and not t.isupper()) for t in texts)
-    if not (title or upper) or ((len(texts) == 1 or upper) and not known):
+    if lower:
+        # NER reads lower-case names too ("mary johnson could not log in"); two words or more, none a
+        # function word, or it is prose.
+        if len(texts) < 2 or very_common is None or any(very_common(t) or len(t) <= 3 for t in texts):
+            return None  # "jwt malformed", "the user": prose
+        return words[0][0], words[-1][1]
+    if not (title or upper):
+        return None
+    if len(texts) == 1 and not known:
+        # A single word NER calls a person is one unless it is among the commonest words ("Mark as paid");
+        # the gazetteer's own list of names that are also words says the same for the ones it knows.
+        if upper or very_common is None or very_common(texts[0]):
+            return None
+    elif upper and not known:
         return None
     if len(texts) == 1 and texts[0].casefold() in common:
         return None

@@ -100,7 +100,7 @@ class PersonRoleRecognizer(RegexRecognizer):
     def _name_words(self, text: str, start: int, words: str, cased_only: bool) -> tuple[int, int] | None:
         """The leading words of ``words`` that read as a name, or None.
 
-        In capitals the name runs to the first of the commonest words ("SERVED BY: MATT", one common word
+        In capitals the name runs to the first of the commonest words ("SERVED BY: OTIENO"; one common word
         may be the whole name). In lower case the commonest words are also how names begin ("mary"), so
         the name is the longest run of up to three words that ends in a word that is not common at all:
         "cashier mary wambui closed" gives "mary wambui", "cashier closed the drawer" gives nothing.

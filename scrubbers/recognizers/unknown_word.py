@@ -108,7 +108,7 @@ _CODE_PATH = regex.compile(
 
 
 # The Filesystem Hierarchy Standard's top folders, which wordfreq does not know as words.
-_SYSTEM_FOLDERS = frozenset("usr etc var tmp opt bin sbin lib lib64 srv proc sys dev mnt".split())
+_SYSTEM_FOLDERS = frozenset("usr tmp sbin lib64 srv sys mnt".split())  # the rest are common words
 
 
 def _in_code_path(text: str, start: int) -> bool:

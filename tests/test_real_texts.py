@@ -1,0 +1,48 @@
+"""The scrubber on real error texts that users pasted into public issue trackers (tests/corpus/real/).
+
+522 texts from .NET/SQLite/EF Core, Swift, Kotlin, Django/SQLAlchemy/psycopg, Celery, Node/Prisma/Supabase,
+payment APIs (Daraja, Paystack, Stripe, Flutterwave, Razorpay), PostgreSQL, MySQL, Java, PHP and Go,
+each with its source URL, labelled by people who did not read the scrubber. The targets (issue 11) are
+technical-token survival >= 0.99 and no personal value stored; neither is met yet, so these tests hold
+the measured line: survival 0.970, and zero leaks for the labels that have none today.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from scrubbers import TenantPolicy, TextScrubber
+from tests.corpus.scoring import check_record, load_real_texts, score
+
+ZERO_LEAK_LABELS = ("EMAIL", "PHONE", "MPESA_TILL", "MPESA_CODE", "NATIONAL_ID")
+
+
+@pytest.fixture(scope="module")
+def records() -> list[dict]:
+    return load_real_texts()
+
+
+@pytest.fixture(scope="module")
+def judged(records) -> dict:
+    return score(records, TextScrubber().replacements_many([r["text"] for r in records], TenantPolicy()))
+
+
+def test_the_real_texts_are_many_labelled_and_sourced(records):
+    assert len(records) >= 300
+    assert all(r["source_url"].startswith("https://") for r in records)
+    assert [problem for r in records for problem in check_record(r)] == []
+
+
+def test_technical_tokens_of_real_texts_survive(judged):
+    assert judged["keep_survival_all"] >= 0.965
+
+
+@pytest.mark.parametrize("label", ZERO_LEAK_LABELS)
+def test_no_value_of_these_labels_survives_in_real_texts(judged, label):
+    assert judged["total"][label] > 0
+    assert judged["leaked_ids"].get(label, []) == []
+
+
+def test_local_addresses_and_error_codes_of_real_texts_mostly_survive(judged):
+    assert judged["keep_survival"]["LOCAL_ADDRESS"] >= 0.9
+    assert judged["keep_survival"]["ERROR_CODE"] >= 0.96
