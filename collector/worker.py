@@ -124,9 +124,14 @@ def process_with(
     events, rejected = [], []
     for index, raw in enumerate(raw_events):
         try:
-            events.append(decode_event(raw, now))
+            event = decode_event(raw, now)
         except EventRejected as exc:
             rejected.append((index, exc.reason))
+            continue
+        if (reason := scrubber.identifier_field(event)) is not None:
+            rejected.append((index, reason))
+            continue
+        events.append(event)
     batch = scrubber.scrub_batch(tenant, policy, events, now) if events else None
     return BatchResult(
         envelope_status=0,

@@ -169,12 +169,34 @@ _COMPILED = {t: _compile(t, plan) for t, plan in _PLANS.items()}
 _TENANT, _RECEIVED_AT, _TYPE = (_COLUMN_INDEX[c] for c in ("tenant", "received_at", "type"))
 
 
+def _structured_strings(plan: tuple[_Field, ...]) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+    """The stored-as-sent and allowlisted fields of a plan, by dotted name: where no free-text rule looks."""
+    return tuple((".".join(f.attrs), f.get) for f in plan if f.pii in (Pii.NONE, Pii.ALLOWLIST))
+
+
+_STRUCTURED = {t: _structured_strings(plan) for t, plan in _PLANS.items()}
+
+
 class EventScrubber:
     """Scrubs a batch of events of one tenant into rows plus an aggregate scrub report."""
 
     def __init__(self, text_scrubber: TextScrubber, hasher: IdHasher):
         self._text = text_scrubber
         self._hash = hasher
+
+    def identifier_field(self, event: Event) -> str | None:
+        """Why a structured field of ``event`` must reject it (an identifier in it), naming the field, or None.
+
+        Allowlists already keep a PIN out of storage as ``other``; rejecting says so to the app's developers,
+        like any other bad value, and never echoes the value.
+        """
+        for name, get in _STRUCTURED[type(event)]:
+            value = get(event)
+            values = value.keys() if isinstance(value, dict) else (value,)
+            for item in values:
+                if isinstance(item, str) and (entity := self._text.identifier_in(item)) is not None:
+                    return f"{name}: holds an identifier ({entity}); structured fields never take one"
+        return None
 
     def scrub_batch(
         self, tenant: str, policy: TenantPolicy, events: list[Event], received_at: dt.datetime

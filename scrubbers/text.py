@@ -34,6 +34,7 @@ from scrubbers.name_runs import extend_name_runs
 from scrubbers.normalize import Normalised, normalise
 from scrubbers.policy import TenantPolicy
 from scrubbers.recognizers import TimeBudget, all_recognizers, person_recognizers
+from scrubbers.recognizers._regex import RegexRecognizer
 from scrubbers.recognizers.person_filters import looks_like_code
 from scrubbers.recognizers.person_gazetteer import trim_ner_name
 from scrubbers.vocabulary import Vocabulary
@@ -92,6 +93,12 @@ def _ner_windows(mask: str) -> list[tuple[int, int]]:
         return [(0, len(mask))]
     return [(start, end) for start, end in windows]
 DENY_TERM = "REDACTED"
+# Entities whose shape alone identifies someone: what a structured value must never hold.
+_IDENTIFYING = frozenset(
+    {"KRA_PIN", "PHONE", "EMAIL", "SECRET", "MPESA_CODE", "NATIONAL_ID", "PAN", "GSTIN", "AADHAAR", "UPI_ID",
+     "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS"}
+)  # fmt: skip
+_IDENTIFIER_CACHE_SIZE = 10_000
 DROPPED = "DROPPED"
 # When two recognizers claim the same span, the more specific name wins; a
 # user-value rule only names what nothing else knows.
@@ -175,6 +182,12 @@ class TextScrubber:
             context_aware_enhancer=_NoContextEnhancer(),
         )
         self._entities = sorted({e for r in registry.recognizers for e in r.supported_entities})
+        self._identifier_rules = [
+            (r.supported_entities[0], r)
+            for r in registry.recognizers
+            if isinstance(r, RegexRecognizer) and r.supported_entities[0] in _IDENTIFYING
+        ]
+        self._identifier_cache: dict[str, str] = {}
         self._ner_cache: OrderedDict[str, tuple[_NerSpan, ...]] = OrderedDict()
         self._ner_cache_size = ner_cache_size
         # Error types and many messages repeat exactly: their analysis (which depends on
@@ -232,6 +245,22 @@ class TextScrubber:
                 spans = extend_name_runs(text, _merge(spans + more), self._vocabulary, _casefolded(policy.allow_terms))
             out.append(_replace(text, spans))
         return out
+
+    def identifier_in(self, value: str) -> str | None:
+        """The entity of an identifier inside a structured value (a version, a module name), or None.
+
+        Structured values repeat across millions of events, so each answer is remembered (bounded).
+        Only the rules that identify someone by shape run; NER and the word rule are for free text.
+        """
+        cached = self._identifier_cache.get(value)
+        if cached is None:
+            self._budget.start()  # the rules run under the per-text budget; a value is tiny, so it never runs out
+            cached = self._identifier_cache[value] = next(
+                (entity for entity, rule in self._identifier_rules if rule.spans(value)), ""
+            )
+            if len(self._identifier_cache) > _IDENTIFIER_CACHE_SIZE:
+                self._identifier_cache.clear()
+        return cached or None
 
     def scrub(self, text: str, policy: TenantPolicy) -> ScrubbedText:
         return self.scrub_many([text], policy)[0]

@@ -107,7 +107,22 @@ BAD_EVENTS = {
     "module_view_without_duration": lambda: {k: v for k, v in make_event("module_view").items() if k != "duration_ms"},
     "event_not_object": lambda: HOSTILE,
     "error_type_with_spaces": lambda: make_event("error", error={"type": "Wanjiru Kamau", "message": "m", "stack": ""}),
+    "kra_pin_as_version": lambda: make_event(app={"name": "omnix-pos", "version": "A012345678Z", "platform": "web"}),
+    "kra_pin_in_version_tag": lambda: make_event(os={"name": "Windows", "version": "10.0-A012345678Z"}),
+    "kra_pin_as_module": lambda: make_event(module="A012345678Z"),
+    "phone_as_os_name": lambda: make_event(os={"name": "0712 345 678", "version": "10.0"}),
+    "kra_pin_as_count_key": lambda: make_event("usage_counts", counts={"a012345678z": 1}),
 }
+
+
+@pytest.mark.parametrize("case", ["kra_pin_as_module", "phone_as_os_name", "kra_pin_as_count_key"])
+async def test_an_identifier_in_a_structured_field_is_rejected_naming_the_field(collector, case):
+    response = await collector.post({"events": [BAD_EVENTS[case]()]})
+    body = await response.json()
+    assert body["accepted"] == 0
+    (rejection,) = body["rejected"]
+    assert "holds an identifier" in rejection["reason"]
+    assert rejection["reason"].split(":")[0] in ("module", "os.name", "counts")
 
 
 @pytest.mark.parametrize("case", sorted(BAD_EVENTS))

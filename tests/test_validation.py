@@ -47,5 +47,7 @@ def test_the_memory_of_matched_values_stays_bounded():
 def test_openapi_still_publishes_every_pattern():
     schema = msgspec.json.schema(validation.Event)
     text = msgspec.json.encode(schema).decode()
-    for pattern in ("^[a-z][a-z0-9_]{0,63}$", "^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$", "^[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}$"):
+    from schemas.events import _VERSION  # noqa: PLC0415 - the version pattern is long; compare with its source
+
+    for pattern in ("^[a-z][a-z0-9_]{0,63}$", "^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$", _VERSION):
         assert msgspec.json.encode(pattern).decode() in text
