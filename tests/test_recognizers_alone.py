@@ -156,6 +156,8 @@ CASES = {
         (r"\\FS01\Staff\Chepkoech\Payslips", ["Chepkoech"]),
         ("https://peterkiptalam.co.ke/api callback", ["peterkiptalam"]),
         ("dotted Thai นส.กมลชนก", ["นส", "กมลชนก"]),
+        ("login wanjiru.kamau and otieno_njeru from CHEPKOECH-PC as KiptooKorir", ["wanjiru", "kamau", "otieno", "njeru", "CHEPKOECH", "KiptooKorir"]),
+        ("django.db and ux_shift_slot and SQLITE_READONLY and kombu.exceptions in Program.cs", []),
         ("Barcode 6161234567894 not found", ["6161234567894"]),
         ("System.NullReferenceException at Omnix.Sales.SaleForm.Save() in SaleForm.cs:line 214", []),
         ("SQLITE_BUSY after 1500ms; ECONNRESET; DBNOTFOUND; SIGSEGV; E11000; 0xcfde00; PGRST116", []),

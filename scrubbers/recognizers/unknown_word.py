@@ -31,6 +31,11 @@ LETTERS = regex.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _JOINED_BEFORE = frozenset("._$#*`")
 _JOINED_AFTER = frozenset("._(<`[*&")
 _DIGITS = frozenset("0123456789")
+_SEPARATORS = regex.compile(r"[._-]+")
+_HUMPS = regex.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+# What makes a token code whatever its words: digits, calls, member access, brackets, a sigil.
+_CODE_SIGNS = regex.compile(r"[\d()<>\[\]{}$#*`@/\\=]|::|->")
+_FILE_EXTENSION = regex.compile(r"\.(?:[a-z]{1,4})$")
 _HEX_LITERAL = regex.compile(r"0[xX][0-9A-Fa-f]+\b")
 _MAX_CODE_PREFIX = 3
 _CAMEL = regex.compile(r"\p{Ll}\p{Lu}|\p{Lu}{2}\p{Ll}")
@@ -67,8 +72,11 @@ class UnknownWordRecognizer(RegexRecognizer):
             word = match.group()
             # Code is written in ASCII: a dotted Thai or Devanagari word is still a word.
             if word.isascii() and (_joined(text, start, end) or _in_namespace(text, start, end, word)):
+                if self._compound_is_code(text, start, end):
+                    continue
+                found.append((start, end))  # a name in code's clothes: none of its pieces is a common word
                 continue
-            if _CAMEL.search(_NAME_PREFIX.sub("", word)):
+            elif _CAMEL.search(_NAME_PREFIX.sub("", word)) and self._compound_is_code(text, start, end):
                 continue
             if word.isupper() and len(word) <= _MAX_ACRONYM:
                 continue
@@ -86,6 +94,28 @@ class UnknownWordRecognizer(RegexRecognizer):
                     continue
             found.append((start, end))
         return found
+
+    def _compound_is_code(self, text: str, start: int, end: int) -> bool:
+        """True unless the code-shaped token around the word is made only of words nobody knows.
+
+        ``django.db``, ``ux_shift_slot`` and ``SqliteException`` hold a common word and are code;
+        ``wanjiru.kamau``, ``peter_njeru`` and ``WanjiruKamau`` hold none: they are a name in code's
+        clothes, and their words are judged like any other. Digits, ``::``, calls and longer tokens
+        (more than three pieces) are code whatever their words.
+        """
+        token_start, token_end = start, end
+        while token_start > 0 and (text[token_start - 1].isalpha() or text[token_start - 1] in "._-"):
+            token_start -= 1
+        while token_end < len(text) and (text[token_end].isalpha() or text[token_end] in "._-"):
+            token_end += 1
+        token = text[token_start:token_end].strip("._-")
+        if not token or not token.isascii() or token.isupper() or _CODE_SIGNS.search(text[max(0, token_start - 1) : token_end + 2]):
+            return True  # SQLITE_READONLY and other capital compounds are error codes
+        pieces = [h for part in _SEPARATORS.split(token) for h in _HUMPS.findall(part)]
+        if not 2 <= len(pieces) <= 3 or _FILE_EXTENSION.search(token):
+            return True
+        common = self._vocabulary.is_common
+        return any(common(piece) or len(piece) <= 2 for piece in pieces)
 
     def number_spans(self, text: str) -> list[tuple[int, int]]:
         found = []
