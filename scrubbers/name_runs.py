@@ -24,7 +24,8 @@ _NAME_ENTITIES = frozenset({"PERSON", "UNKNOWN"})
 # A word listed with a name is a name unless it is among the 2,000 commonest ("Wanjiru and Sales").
 LISTED_DEPTH = 2_000
 _GAP = regex.compile(r"[ \t]{1,3}|[ \t]*\n[ \t]*")
-_WORD_AFTER = regex.compile(r"(?:[ \t]{1,3}|[ \t]*\n[ \t]*)(\p{L}[\p{L}'’-]*)(?![\p{L}\d_.(@/\\])")
+# A folder named after a person ends at its slash: "HR\\Wanjiru Kamau\\payslip.pdf".
+_WORD_AFTER = regex.compile(r"(?:[ \t]{1,3}|[ \t]*\n[ \t]*)(\p{L}[\p{L}'’-]*)(?![\p{L}\d_.(@])")
 # "Wanjiru, Grace and Otieno": a list of names is names.
 _LISTED_AFTER = regex.compile(r"(?:,[ \t]?|[ \t]+(?:and|&|or|na)[ \t]+)(\p{L}[\p{L}'’-]*)(?![\p{L}\d_.(@/\\])")
 _WORD_BEFORE = regex.compile(r"(?<![\p{L}\d_.@/\\])(\p{L}[\p{L}'’-]*)(?:[ \t]{1,3}|[ \t]*\n[ \t]*)$")

@@ -15,9 +15,9 @@ from tests.corpus.build_blind_names import hash_odd, letter_runs, scrubber_words
 from tests.corpus.scoring import load_corpus, score
 
 BLIND_NAMES = Path(__file__).resolve().parent / "corpus" / "blind_names.jsonl"
-# The target is 0.97 (issue 11). 0.814 is measured on this set, which the rules were never tuned on;
+# The target is 0.97 (issue 11). 0.829 is measured on this set, which the rules were never tuned on;
 # this holds that line until the scrubber reaches the target.
-MIN_PERSON_RECALL = 0.81
+MIN_PERSON_RECALL = 0.82
 
 
 class _RecallLine:

@@ -179,3 +179,18 @@ def test_recognizer_alone_reports_exactly_these_values(factory, text, expected):
     spans = recognizer.entity_spans(text) if hasattr(recognizer, "entity_spans") else recognizer.spans(text)
     found = sorted({text[span[0] : span[1]] for span in spans})
     assert found == sorted(set(expected))
+
+
+@pytest.mark.parametrize(
+    ("text", "gone"),
+    [
+        (r"C:\Payroll\2024\Chepkoech_Kiptoo_payslip.pdf locked", ["Chepkoech", "Kiptoo"]),
+        ("export_chepkoech_kiptoo.csv failed", ["chepkoech", "kiptoo"]),
+        ("assignee=chepkoech.kiptoo rejected", ["chepkoech", "kiptoo"]),
+    ],
+)
+def test_files_people_name_and_field_values_have_their_pieces_judged(text, gone):
+    recognizer = UnknownWordRecognizer(VOCABULARY)
+    found = {text[s:e] for s, e, _ in recognizer.entity_spans(text)}
+    assert set(gone) <= found
+    assert not found & {"pdf", "csv", "export", "locked", "rejected"}

@@ -26,8 +26,8 @@ TOKEN = regex.compile(r"(?<![\w+/=$.:-])[A-Za-z0-9+/=_$.:-]{20,4096}(?![\w+/=$.:
 _HEX = regex.compile(r"^(?:0x|[a-z]{1,6}_)?[0-9a-fA-F-]+$")
 # key=value and key:value pairs are read as their value ("span_id=8dc0f6..."); base64's "=" padding is not a key.
 _KEY_PREFIX = regex.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,40}[=:](?=[^=])")
-# The humps of code names: "Affected", "Count", "Lite", "okhttp". Capital runs do not count: base64 is full of them.
-_HUMP = regex.compile(r"[A-Z]?[a-z]{3,}")
+# The humps of code names: "Affected", "Set", "Lite", "okhttp". Capital runs do not count: base64 is full of them.
+_HUMP = regex.compile(r"[A-Z]?[a-z]{2,}")
 _MIN_BITS = 3.6
 
 

@@ -72,6 +72,12 @@ class UnknownWordRecognizer(RegexRecognizer):
             word = match.group()
             # Code is written in ASCII: a dotted Thai or Devanagari word is still a word.
             if word.isascii() and (_joined(text, start, end) or _in_namespace(text, start, end, word)):
+                if _named_by_a_person(text, start, end) and not _is_extension(text, start, end):
+                    # A document's file name or a field's value: people name these, so each piece is judged,
+                    # and a piece next to an unknown one goes with it unless it is one of the commonest words.
+                    if self._compound_has_unknown(text, start, end) and not self._vocabulary.is_very_common(word):
+                        found.append((start, end))
+                    continue
                 if self._compound_is_code(text, start, end):
                     continue
                 found.append((start, end))  # a name in code's clothes: none of its pieces is a common word
@@ -103,11 +109,7 @@ class UnknownWordRecognizer(RegexRecognizer):
         clothes, and their words are judged like any other. Digits, ``::``, calls and longer tokens
         (more than three pieces) are code whatever their words.
         """
-        token_start, token_end = start, end
-        while token_start > 0 and (text[token_start - 1].isalpha() or text[token_start - 1] in "._-"):
-            token_start -= 1
-        while token_end < len(text) and (text[token_end].isalpha() or text[token_end] in "._-"):
-            token_end += 1
+        token_start, token_end = _compound_bounds(text, start, end)
         token = text[token_start:token_end].strip("._-")
         if not token or not token.isascii() or token.isupper() or _CODE_SIGNS.search(text[max(0, token_start - 1) : token_end + 2]):
             return True  # SQLITE_READONLY and other capital compounds are error codes
@@ -116,6 +118,11 @@ class UnknownWordRecognizer(RegexRecognizer):
             return True
         common = self._vocabulary.is_common
         return any(common(piece) or len(piece) <= 2 for piece in pieces)
+
+    def _compound_has_unknown(self, text: str, start: int, end: int) -> bool:
+        token_start, token_end = _compound_bounds(text, start, end)
+        pieces = [h for part in _SEPARATORS.split(text[token_start:token_end]) for h in _HUMPS.findall(part)]
+        return any(not self._vocabulary.is_common(piece) and len(piece) > 2 for piece in pieces)
 
     def number_spans(self, text: str) -> list[tuple[int, int]]:
         found = []
@@ -143,6 +150,32 @@ _SYSTEM_FOLDERS = frozenset("usr tmp sbin lib64 srv sys mnt".split())  # the res
 
 def _in_code_path(text: str, start: int) -> bool:
     return _CODE_PATH.search(text[max(0, start - 200) : start]) is not None
+
+
+def _compound_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The letters-and-joiners token around ``text[start:end]`` (digits count, so file names stay whole)."""
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "._-"):
+        start -= 1
+    while end < len(text) and (text[end].isalnum() or text[end] in "._-"):
+        end += 1
+    return start, end
+
+
+# Files people name (documents, exports, pictures), unlike source files; and a value right after key= or key:.
+_DOCUMENT = regex.compile(r"\.(?i:pdf|csv|xlsx?|docx?|odt|ods|txt|rtf|jpe?g|png|gif|heic|zip|msg|eml|pptx?)$")
+_VALUE_BEFORE = regex.compile(r"(?:\w\s?=\s?[\"']?|[\"']\s?:\s?[\"'])$")
+
+
+def _is_extension(text: str, start: int, end: int) -> bool:
+    return start > 0 and text[start - 1] == "." and _DOCUMENT.search(text[start - 1 : end]) is not None
+
+
+def _named_by_a_person(text: str, start: int, end: int) -> bool:
+    token_start, token_end = _compound_bounds(text, start, end)
+    token = text[token_start:token_end].rstrip("._-")
+    if token.isupper():
+        return False  # SQLITE_BUSY: an error code, not a name
+    return _DOCUMENT.search(token) is not None or _VALUE_BEFORE.search(text[max(0, token_start - 4) : token_start]) is not None
 
 
 def _path_segment(text: str, start: int, end: int) -> bool:
