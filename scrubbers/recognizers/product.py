@@ -42,6 +42,7 @@ _NOT_PRODUCT = frozenset(
 )
 WORDS_THEN_DOSE = regex.compile(r"(?P<words>(?:" + _WORD + r"\s){1,4})(?P<dose>" + DOSE + _FORM + r")")
 _DRUG_FILE = "drug_ner_dictionary.pkl.bz2"
+_WORDS_OF = regex.compile(r"[^\W\d_]{4,}")
 
 
 @functools.lru_cache(maxsize=1)
@@ -76,6 +77,9 @@ class ProductRecognizer(RegexRecognizer):
                     start = offset + word.start()
                 if start is not None:
                     found.append((start, match.end("dose")))
+        # Most texts name no drug: one set intersection over the words spares the word-by-word pattern.
+        if self._drugs.isdisjoint(_WORDS_OF.findall(text.casefold())):
+            return found
         for match in self._drug_then_dose.finditer(text, timeout=self.budget.remaining()):
             name = match.group("value").casefold()
             if name in self._drugs and (match.group("dose") or not self._is_common(name)):
