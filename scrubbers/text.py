@@ -212,39 +212,48 @@ class TextScrubber:
         ]
 
     def replacements_many(self, texts: list[str], policy: TenantPolicy) -> list[list[tuple[int, int, str]] | None]:
-        """The ``(start, end, entity)`` spans ``scrub_many`` replaces in each text; ``None`` if dropped."""
-        return [
-            None if found is None else _spans(text, found, policy, self._vocabulary)
-            for text, found in zip(texts, self._analyze_many(texts))
-        ]
+        """The ``(start, end, entity)`` spans ``scrub_many`` replaces in each text; ``None`` if dropped.
 
-    def scrub_grouped(self, texts: list[str], groups: list[int], policy: TenantPolicy) -> list[ScrubbedText]:
-        """Scrub texts where ``groups[i]`` names the event of ``texts[i]``.
-
-        A value found in any text of an event is removed from every text of that
-        event, wherever it recurs: a user name found in one path segment goes from
-        the next segment and from the message too. ``UNKNOWN`` words are not
-        spread: they were not recognised as anything, only not known safe, and the
-        same word inside a code token elsewhere (``Omnix.Sales``) is not a value.
+        Each text is its own group: a value found once goes wherever it recurs in that text.
         """
-        found = self.replacements_many(texts, policy)
+        return self.replacements_grouped(texts, list(range(len(texts))), policy)
+
+    def replacements_grouped(
+        self, texts: list[str], groups: list[int], policy: TenantPolicy
+    ) -> list[list[tuple[int, int, str]] | None]:
+        """Spans as ``replacements_many``, where a value found in any text of a group goes from all of them.
+
+        ``groups[i]`` names the event of ``texts[i]``: a user name found in one path segment goes from the
+        next segment and from the message too. ``UNKNOWN`` words are not spread: they were not recognised
+        as anything, only not known safe, and the same word inside a code token elsewhere (``Omnix.Sales``)
+        is not a value.
+        """
+        found = [
+            None if analysis is None else _spans(text, analysis, policy, self._vocabulary)
+            for text, analysis in zip(texts, self._analyze_many(texts))
+        ]
         values: dict[int, set[tuple[str, str]]] = {}
         for text, group, spans in zip(texts, groups, found):
             for start, end, entity in spans or ():
-                if entity != "UNKNOWN" and end - start >= _MIN_SPREAD_CHARS:
+                if entity not in _NOT_SPREAD and end - start >= _MIN_SPREAD_CHARS:
                     values.setdefault(group, set()).add((text[start:end], entity))
-        out = []
+        out: list[list[tuple[int, int, str]] | None] = []
         for text, group, spans in zip(texts, groups, found):
-            if spans is None:
-                out.append(ScrubbedText(None, {DROPPED: 1}))
-                continue
-            pattern = _recurrence_pattern(frozenset(values.get(group, ())))
+            pattern = None if spans is None else _recurrence_pattern(frozenset(values.get(group, ())))
             if pattern is not None:
                 entities = {value.casefold(): entity for value, entity in values[group]}
                 more = [(m.start(), m.end(), entities[m.group().casefold()]) for m in pattern.finditer(text)]
-                spans = extend_name_runs(text, _merge(spans + more), self._vocabulary, _casefolded(policy.allow_terms))
-            out.append(_replace(text, spans))
+                if any(not _covered(spans, s, e) for s, e, _ in more):
+                    spans = extend_name_runs(text, _merge(spans + more), self._vocabulary, _casefolded(policy.allow_terms))
+            out.append(spans)
         return out
+
+    def scrub_grouped(self, texts: list[str], groups: list[int], policy: TenantPolicy) -> list[ScrubbedText]:
+        """Scrub texts where ``groups[i]`` names the event of ``texts[i]`` (see ``replacements_grouped``)."""
+        return [
+            ScrubbedText(None, {DROPPED: 1}) if spans is None else _replace(text, spans)
+            for text, spans in zip(texts, self.replacements_grouped(texts, groups, policy))
+        ]
 
     def identifier_in(self, value: str) -> str | None:
         """The entity of an identifier inside a structured value (a version, a module name), or None.
@@ -485,6 +494,13 @@ def _merge(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
 _NEVER = re.compile(r"(?!x)x")
 # Shorter values (a two-letter initial) would match inside ordinary words.
 _MIN_SPREAD_CHARS = 4
+# Not spread: unknown words were only not known safe; ids and amounts are numbers that recur by chance; and a
+# USER_VALUE is whatever sat under a key like "message", often the error's own text, which recurs as the error.
+_NOT_SPREAD = frozenset({"UNKNOWN", "ID", "AMOUNT", "USER_VALUE"})
+
+
+def _covered(spans: list[tuple[int, int, str]], start: int, end: int) -> bool:
+    return any(s <= start and end <= e for s, e, _ in spans)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -44,7 +44,7 @@ _SPLIT_MAX_WORD = 40
 # errno and signal names (ECONNRESET, ENOENT, SIGSEGV ...) are how every runtime spells its system errors.
 _ERRNO_NAMES = frozenset(name.casefold() for name in errno.errorcode.values()) | frozenset(
     s.name.casefold() for s in signal.Signals
-)
+) | {"errno"}
 
 
 class Vocabulary:

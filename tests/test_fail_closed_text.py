@@ -154,3 +154,9 @@ def test_structured_values_are_checked_under_a_fresh_budget():
     time.sleep(0.1)
     assert scrubber.identifier_in("Windows") is None
     assert scrubber.identifier_in("A012345678Z") == "KRA_PIN"
+
+
+def test_a_value_found_once_goes_wherever_it_recurs_in_the_same_text(text_scrubber):
+    text = r"open C:\Users\grace\AppData\pos.db failed; grace has no rights on \\FS01\grace"
+    out = text_scrubber.scrub(text, POLICY).text
+    assert "grace" not in out

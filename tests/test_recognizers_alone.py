@@ -38,6 +38,7 @@ CASES = {
         ("INR 2500 and 20 EUR", ["2500", "20"]),
         ("£12.99 and US$ 20 and €30", ["12.99", "20", "30"]),
         ('{"Amount": 1, "TransAmount": "250.00"}', ["1", "250.00"]),
+        ('{"Name":"Amount","Value":1.00}, "amount_refunded": 0', ["1.00", "0"]),
         ("balance=-40 total=4500.50", ["-40", "4500.50"]),
         ("at retrofit2.KotlinExtensions$await$2$2.onResponse", []),
         ("hash $2y$10$abcdefghijklmnopqrstuv", []),
@@ -118,7 +119,11 @@ CASES = {
         ("Duplicate entry 'jane@example.com' for key 'users.email'", ["jane@example.com"]),
         ("Executed DbCommand [Parameters=[@p0='Mary Jones' (Size = 4000), @p1='5']]", ["Mary Jones"]),
         ("[SQL: INSERT INTO t VALUES (?, ?)] [parameters: ('Mary Jones', 3)]", ["Mary Jones"]),
-        ("DETAIL: Failing row contains (7, Wanjiru, null).", ["Wanjiru"]),
+        ("DETAIL: Failing row contains (7, Wanjiru, null).", ["7, Wanjiru, null"]),  # the whole row
+        ("(SQL: insert into `t` (`id`, `name`) values (1, Wanjiru Kamau))", ["1, Wanjiru Kamau"]),
+        ('invalid input syntax for type bigint: "0712345678x"', ["0712345678x"]),
+        ("The input string '10-10' was not in a correct format.", ["10-10"]),
+        ("select * from `word_categories` where `slug` = 'kedokteran-hewan' limit 1", ["kedokteran-hewan"]),
         ("Cannot insert duplicate key in object 'dbo.Customer'", []),
     ]),
     "quoted_text": (QuotedTextRecognizer, [

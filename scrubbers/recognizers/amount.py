@@ -22,10 +22,12 @@ AMOUNT_AFTER_CURRENCY = (
 )
 AMOUNT_BEFORE_CURRENCY = r"(?<![\w.,])(?P<value>" + _NUMBER + r")\s{0,2}" + _CURRENCY_AFTER + r"(?![A-Za-z])"
 AMOUNT_KEYS = (
-    r"amount|amt|total|subtotal|sub_?total|grand_?total|price|unit_?price|balance|cost|fee|fees|charge|"
+    r"amount(?:_\w+)?|amt|total|subtotal|sub_?total|grand_?total|price|unit_?price|balance|cost|fee|fees|charge|"
     r"paid|amount_?paid|change|discount|tax|vat|trans_?amount|salary|gross|net_?pay|basic|wage"
 )
 AMOUNT_UNDER_KEY = key_value_pattern(AMOUNT_KEYS, r"-?" + _NUMBER + r"(?![\w.])")
+# Daraja callbacks list their values as {"Name": "Amount", "Value": 1.00}.
+AMOUNT_NAMED_ITEM = r"(?i)\"Name\"\s*:\s*\"(?:Amount|TransAmount|Balance)\"\s*,\s*\"Value\"\s*:\s*\"?(?P<value>-?" + _NUMBER + r")"
 
 
 def _has_digit(value: str) -> bool:
@@ -36,7 +38,7 @@ class AmountRecognizer(RegexRecognizer):
     def __init__(self):
         super().__init__(
             "AMOUNT",
-            [AMOUNT_AFTER_CURRENCY, AMOUNT_BEFORE_CURRENCY, AMOUNT_UNDER_KEY],
+            [AMOUNT_AFTER_CURRENCY, AMOUNT_BEFORE_CURRENCY, AMOUNT_UNDER_KEY, AMOUNT_NAMED_ITEM],
             score=0.8,
             validate=_has_digit,
             # Every match has a currency or an amount key: one search for those spares the three patterns.

@@ -7,8 +7,11 @@ contains (...)``. Every string literal in a statement is data someone entered,
 so each one is replaced whatever it looks like; numbers stay (ids, prices).
 The same holds for ORM parameter dumps (EF Core's ``@p0='...'``, SQLAlchemy's
 ``[parameters: (...)]``, Django's ``params=(...)``).
-In PostgreSQL details (and SQL Server's "duplicate key value is (...)", MySQL's
-"Duplicate entry '...'") every non-numeric, non-null value of the row is replaced.
+In PostgreSQL details (and SQL Server's "duplicate key value is (...)") the
+whole row is replaced, and so is MySQL's "Duplicate entry '...'", Laravel's
+unquoted ``values (...)``, and input that drivers echo ("invalid input syntax for
+type bigint: \"...\"", .NET's "Input string '...' was not in a correct format",
+Django's "'...' value has an invalid format", "You entered '...'").
 A statement is recognised by its keywords in upper case, as ORMs and drivers
 print them. Score 0.6; a more specific recognizer on the same span names it.
 """
@@ -18,7 +21,17 @@ from presidio_analyzer import RecognizerResult
 
 from scrubbers.recognizers._regex import RegexRecognizer
 
-STATEMENT = regex.compile(r"\b(?:INSERT\s+INTO|UPDATE\s+\S+\s+SET|DELETE\s+FROM|SELECT\s.{0,400}?\bFROM)\b")
+# Upper case as drivers print it, lower case as Laravel and Knex do ("select * from `x` where `slug` = 'y'").
+STATEMENT = regex.compile(r"(?i)\b(?:INSERT\s+INTO|UPDATE\s+\S+\s+SET|DELETE\s+FROM|SELECT\s.{0,400}?\bFROM)\b")
+# Laravel prints bound values unquoted: "(SQL: insert into `t` (`a`, `b`) values (1, Wanjiru Kamau, ...))".
+UNQUOTED_VALUES = regex.compile(r"(?i)\binsert into [^\n]{0,400}?\)\s+values\s+\((?P<row>[^\n]{1,4000}?)\)(?=\)|,\s*\(|\s*$|\s|;)")
+# Drivers and frameworks that echo the input that failed to parse.
+ECHOED_INPUT = regex.compile(
+    r"invalid input syntax for (?:type )?[\w ]{1,40}: \"(?P<value>[^\"\n]{1,500})\""
+    r"|[Ii]nput string '(?P<value>[^'\n]{1,500})' was not"
+    r"|\[u?[\"']'(?P<value>[^'\n]{1,500})' value"
+    r"|(?i:you entered|you typed|received value|got value)\s*[:=]?\s*['\"](?P<value>[^'\"\n]{1,500})['\"]"
+)
 LITERAL = regex.compile(r"'(?P<value>(?:[^'\n]|'')+)'")
 PG_DETAIL = regex.compile(
     r"\bKey \([^)\n]{1,200}\)=\((?P<value>[^\n]{1,500}?)\)(?= already| is not|\s|$)"
@@ -57,12 +70,14 @@ class SqlValueRecognizer(RegexRecognizer):
                 if not _PLAIN.match(match.group("value")):
                     found.append(match.span("value"))
                 continue
-            offset = match.start("row")
-            for part in regex.finditer(r"[^,]+", match.group("row")):
-                value = part.group().strip()
-                if value and not _PLAIN.match(value):
-                    lead = len(part.group()) - len(part.group().lstrip())
-                    found.append((offset + part.start() + lead, offset + part.start() + lead + len(value)))
+            # The whole row goes: its values hold commas of their own ("Saturday June 4, 2016"), so
+            # splitting it would leave pieces of them.
+            found.append(match.span("row"))
+        for match in UNQUOTED_VALUES.finditer(text, timeout=self.budget.remaining()):
+            if "'" not in match.group("row"):  # quoted rows are the literal rule's, value by value
+                found.append(match.span("row"))
+        for match in ECHOED_INPUT.finditer(text, timeout=self.budget.remaining()):
+            found.append(match.span("value"))
         return found
 
     def analyze(self, text, entities, nlp_artifacts=None):

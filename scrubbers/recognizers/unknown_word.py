@@ -87,7 +87,7 @@ class UnknownWordRecognizer(RegexRecognizer):
             if word.isupper() and len(word) <= _MAX_ACRONYM:
                 continue
             if _path_segment(text, start, end) and (word in _SYSTEM_FOLDERS or _in_code_path(text, start)):
-                continue  # installed code: site-packages/sqlalchemy, node_modules/@prisma/client
+                continue  # code: site-packages/sqlalchemy, node_modules/@prisma/client, /app/src/schemas/x.ts
             if _path_segment(text, start, end):
                 # Folders and routes are named after people in lower case too: the capitalised depth applies.
                 if self._vocabulary.is_common(word) or known(word.upper()):
@@ -148,8 +148,14 @@ _CODE_PATH = regex.compile(
 _SYSTEM_FOLDERS = frozenset("usr tmp sbin lib64 srv sys mnt".split())  # the rest are common words
 
 
+# A path that ends in a source file is a project's tree: its folders (src, schemas, controllers) are code.
+_SOURCE_FILE_AHEAD = regex.compile(
+    r"[^\s\"'()<>,]*?\.(?:tsx?|jsx?|mjs|cjs|py|cs|vb|fs|java|kts?|swift|go|rb|php|dart|mm?|cc|cpp|c|h|rs|scala|vue|dll|so|dylib|jar)(?::\d+)*(?![\w.])"
+)
+
+
 def _in_code_path(text: str, start: int) -> bool:
-    return _CODE_PATH.search(text[max(0, start - 200) : start]) is not None
+    return _CODE_PATH.search(text[max(0, start - 200) : start]) is not None or _SOURCE_FILE_AHEAD.match(text, start) is not None
 
 
 def _compound_bounds(text: str, start: int, end: int) -> tuple[int, int]:

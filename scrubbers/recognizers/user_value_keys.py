@@ -14,6 +14,8 @@ under a generic key (``value=42``) is kept. Score 0.8: the key says what the
 value is.
 """
 
+import ipaddress
+
 import regex
 from presidio_analyzer import RecognizerResult
 
@@ -39,7 +41,8 @@ _KEYS = {
     "MPESA_CODE": r"trans_?id|mpesa_?receipt(?:_?number)?|receipt_?number",
     "USER_VALUE": (
         r"product|product_?name|item|item_?name|description|desc|note|notes|comment|comments|remark|remarks|"
-        r"message|body|text|address|delivery_?address|street|allergies|value|query|search|q"
+        r"message|body|text|address|delivery_?address|street|allergies|value|query|search|q|"
+        r"transaction_?desc|occasion|narration|purpose|reference_?text"
     ),
 }
 _NAME_WORD = r"[^\W\d_][\w'’.-]{0,40}"
@@ -77,6 +80,8 @@ class UserValueKeyRecognizer(RegexRecognizer):
                     continue
                 if entity == "USER_VALUE" and _NUMBER_OR_HEX.match(value) and text[start - 1] not in "\"'":
                     continue
+                if entity == "USER_VALUE" and _is_ip_address(value):
+                    continue  # {address: '127.0.0.1'} in a network error: the IP rule decides
                 if entity == "PERSON":
                     end = start + len(_same_case_words(value))
                 found.append((start, end, entity))
@@ -84,6 +89,14 @@ class UserValueKeyRecognizer(RegexRecognizer):
 
     def analyze(self, text, entities, nlp_artifacts=None):
         return [RecognizerResult(e, s, t, self._score) for s, t, e in self.entity_spans(text)]
+
+
+def _is_ip_address(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 def _same_case_words(value: str) -> str:
