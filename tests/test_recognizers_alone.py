@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scrubbers.recognizers.amount import AmountRecognizer
+from scrubbers.recognizers.base64_blob import Base64BlobRecognizer
 from scrubbers.recognizers.bearer_token import BearerTokenRecognizer
 from scrubbers.recognizers.high_entropy import HighEntropyTokenRecognizer
 from scrubbers.recognizers.iban import IbanChecksumRecognizer
@@ -99,6 +100,12 @@ CASES = {
         ("Authorization: Token 9f8e7d6c5b4a3928", ["9f8e7d6c5b4a3928"]),
         ("authorization: Digest username=x, response=6629fae49393a05397450978507c4ef1", ["username=x, response=6629fae49393a05397450978507c4ef1"]),
         ("WWW-Authenticate: Basic realm", []),
+    ]),
+    "base64_blob": (Base64BlobRecognizer, [
+        ("payload eyJuIjogIkFubiJ9 rejected", ["eyJuIjogIkFubiJ9"]),  # {"n": "Ann"}
+        ("body bmFtZT1XYW5qaXJ1JnBob25lPTA3MTI= bad", ["bmFtZT1XYW5qaXJ1JnBob25lPTA3MTI="]),  # name=Wanjiru&phone=0712
+        ("at SqliteExceptionHandlerFactory and NullReferenceException", []),
+        ("commit adb9793829ddae60adb9793829ddae60", []),
     ]),
     "high_entropy": (HighEntropyTokenRecognizer, [
         ("hash $2y$10$fqR3jo93sN2rS3GVb9/dregTAryhnnn0mFZHha. stored", ["$2y$10$fqR3jo93sN2rS3GVb9/dregTAryhnnn0mFZHha."]),

@@ -14,6 +14,7 @@ from scrubbers.recognizers._regex import RegexRecognizer
 from scrubbers.recognizers.amount import AmountRecognizer
 from scrubbers.recognizers.api_key import ApiKeyRecognizer
 from scrubbers.recognizers.bank_account import BankAccountRecognizer
+from scrubbers.recognizers.base64_blob import Base64BlobRecognizer
 from scrubbers.recognizers.bearer_token import BearerTokenRecognizer
 from scrubbers.recognizers.credit_card import PaymentCardRecognizer
 from scrubbers.recognizers.email import OfflineEmailRecognizer
@@ -62,6 +63,7 @@ def all_recognizers(budget: TimeBudget | None = None, vocabulary: Vocabulary | N
             AmountRecognizer(),
             ApiKeyRecognizer(),
             BankAccountRecognizer(),
+            Base64BlobRecognizer(),
             BearerTokenRecognizer(),
             PaymentCardRecognizer(),
             OfflineEmailRecognizer(),
