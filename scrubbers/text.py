@@ -281,12 +281,7 @@ class TextScrubber:
             None if text in results or len(text) > self._max_chars else normalise(text) for text in originals
         ]
         texts = [text if norm is None else norm.text for text, norm in zip(originals, normalised)]
-        found = self._analyze_normalised(originals, texts, normalised)
-        for norm, spans in zip(normalised, found):
-            # Cache hits (norm None) are stored mapped already; the list is the cached one, so map in place.
-            if norm is not None and norm.origin is not None and spans is not None:
-                spans[:] = [_mapped(result, norm) for result in spans]
-        return found
+        return self._analyze_normalised(originals, texts, normalised)
 
     def _analyze_normalised(
         self, originals: list[str], texts: list[str], normalised: list[Normalised | None]
@@ -295,7 +290,7 @@ class TextScrubber:
         masked = [None if norm is None else _collapse_digits(text) for text, norm in zip(texts, normalised)]
         self._fill_ner_cache([m[0] for m in masked if m is not None])
         out: list[list[RecognizerResult] | None] = []
-        for original, text, mask in zip(originals, texts, masked):
+        for original, text, norm, mask in zip(originals, texts, normalised, masked):
             if original in results:
                 results.move_to_end(original)
                 out.append(results[original])
@@ -307,6 +302,8 @@ class TextScrubber:
                 cached = self._ner_cache.get(mask[0])
                 spans = None if cached is None else tuple(_to_original(span, mask[1]) for span in cached)
                 found = self._analyze_one(text, spans)
+                if norm.origin is not None:  # back to the offsets of the text as sent, before it is cached
+                    found = [_mapped(result, norm) for result in found]
                 if len(original) <= _RESULT_CACHE_MAX_CHARS:
                     results[original] = found
                     if len(results) > _RESULT_CACHE_SIZE:
