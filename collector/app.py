@@ -15,13 +15,15 @@ from aiohttp import web
 
 from collector.config import Config
 from collector.http import error, json_reply
-from collector.ingest import MAX_BODY_BYTES, post_events
+from collector.cors import cors
+from collector.pipeline import MAX_BODY_BYTES
 from collector.metrics import Metrics
 from collector.openapi import openapi_document
 from collector.operator import admin_query
 from collector.pressure import MemoryGauge
 from collector.resources import CONFIG, MEMORY, METRICS, SINK, STARTED, open_resources
 from collector.rights import delete_install, export_install, get_purge, resume_purges
+from collector.sources.registry import SOURCES
 from collector.tenancy import TENANCY, Tenancy
 
 log = logging.getLogger("collector")
@@ -75,7 +77,7 @@ async def _observe(request: web.Request, handler) -> web.StreamResponse:
 
 
 def create_app(config: Config) -> web.Application:
-    app = web.Application(client_max_size=MAX_BODY_BYTES + 1, middlewares=[_observe])
+    app = web.Application(client_max_size=MAX_BODY_BYTES + 1, middlewares=[_observe, cors])
     app[CONFIG] = config
     app[TENANCY] = Tenancy(config)
     app[MEMORY] = MemoryGauge(config.spool.max_rss_bytes)
@@ -87,7 +89,9 @@ def create_app(config: Config) -> web.Application:
     app.router.add_get("/readyz", readyz, name="readyz")
     app.router.add_get("/metrics", metrics, name="metrics")
     app.router.add_get("/openapi.json", openapi, name="openapi")
-    app.router.add_post("/v1/events", post_events, name="events")
+    for source in SOURCES:
+        for method, path, handler, name in source.ROUTES:
+            app.router.add_route(method, path, handler, name=name)
     app.router.add_delete("/v1/installs/{install_id}", delete_install, name="purge")
     app.router.add_get("/v1/installs/{install_id}/export", export_install, name="export")
     app.router.add_get("/v1/purges/{purge_id}", get_purge, name="purge_status")

@@ -47,6 +47,15 @@ class KeyRing:
                     self._by_digest[digest] = Principal(tenant_id, role, digest.hex()[:12])
 
     def authenticate(self, authorization: str | None) -> Principal | None:
-        if not authorization or not authorization.startswith("Bearer "):
+        return self.lookup(bearer_key(authorization))
+
+    def lookup(self, key: str | None) -> Principal | None:
+        if not key:
             return None
-        return self._by_digest.get(_digest(authorization[len("Bearer ") :].strip()))
+        return self._by_digest.get(_digest(key.strip()))
+
+
+def bearer_key(authorization: str | None) -> str | None:
+    if not authorization or not authorization.startswith("Bearer "):
+        return None
+    return authorization[len("Bearer ") :]

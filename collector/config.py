@@ -20,6 +20,7 @@ from scrubbers import TenantPolicy
 
 _TENANT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 MIN_KEY_CHARS = 20
+_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 
 
 class ClickHouseConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -53,6 +54,10 @@ class TenantConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     apps: list[str] = []
     modules: list[str] = []
     count_keys: list[str] = []
+    attribute_keys: list[str] = []  # Sentry tag and OpenTelemetry attribute keys to keep (values scrubbed)
+    # Sentry project ids this tenant's keys may send to, each mapped to one of its apps: { "17" = "omnix-pos" }.
+    sentry_projects: dict[str, str] = {}
+    cors_origins: list[str] = []  # browser origins allowed to call the collector, e.g. "https://shop.example"
     deny_terms: list[str] = []
     allow_terms: list[str] = []
     disabled_entities: list[str] = []
@@ -70,6 +75,7 @@ class TenantConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
             apps=frozenset(self.apps),
             modules=frozenset(self.modules),
             count_keys=frozenset(self.count_keys),
+            attribute_keys=frozenset(self.attribute_keys),
             deny_terms=tuple(self.deny_terms),
             allow_terms=tuple(self.allow_terms),
             disabled_entities=frozenset(self.disabled_entities),
@@ -175,6 +181,14 @@ def _validate_keys(file_config: FileConfig) -> None:
         if not _TENANT_ID.match(tenant_id):
             raise ValueError("tenant ids must match [a-z0-9][a-z0-9_-]{0,63}")
         owners.append((f"tenant {tenant_id}", [*tenant.ingest_keys, *tenant.admin_keys]))
+        for project_id, app in tenant.sentry_projects.items():
+            if not project_id.isdigit() or len(project_id) > 12:
+                raise ValueError(f"tenant {tenant_id}: sentry_projects keys must be numeric project ids")
+            if app not in tenant.apps:
+                raise ValueError(f"tenant {tenant_id}: sentry_projects maps a project id to an app not in apps")
+        for origin in tenant.cors_origins:
+            if not _ORIGIN.match(origin):
+                raise ValueError(f"tenant {tenant_id}: cors_origins must be scheme://host[:port], no path")
     seen: set[str] = set()
     for owner, keys in owners:
         for key in keys:

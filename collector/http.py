@@ -6,7 +6,7 @@ import msgspec
 import orjson
 from aiohttp import web
 
-from collector.auth import Principal, Role
+from collector.auth import Principal, Role, bearer_key
 from collector.tenancy import TENANCY
 
 
@@ -21,9 +21,11 @@ def json_reply(status: int, body: object) -> web.Response:
     return web.Response(status=status, body=msgspec.json.encode(body), content_type="application/json")
 
 
-def principal(request: web.Request, *roles: Role) -> Principal:
-    """The caller, if its key has one of ``roles``; 401 otherwise."""
-    found = request.app[TENANCY].keyring.authenticate(request.headers.get("Authorization"))
+def principal(request: web.Request, *roles: Role, key: str | None = None) -> Principal:
+    """The caller, if its key (``Authorization: Bearer`` unless given) has one of ``roles``; 401 otherwise."""
+    if key is None:
+        key = bearer_key(request.headers.get("Authorization"))
+    found = request.app[TENANCY].keyring.lookup(key)
     if found is None or found.role not in roles:
         raise web.HTTPUnauthorized(
             text='{"error": "unknown or missing key"}',

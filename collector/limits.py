@@ -57,16 +57,22 @@ class RateLimiter:
         self._tenant_buckets.clear()
         self._install_buckets.clear()
 
-    def check(self, tenant: str, events_per_install: dict[uuid.UUID, int]) -> Decision:
-        """Allow and charge the whole batch, or refuse it whole with how long to wait."""
+    def check(self, tenant: str, events_per_install: dict[uuid.UUID, int], total: int | None = None) -> Decision:
+        """Allow and charge the whole batch, or refuse it whole with how long to wait.
+
+        ``total`` counts every item the tenant is charged for, including events and
+        session updates that name no installation (and so have no install bucket).
+        """
         config = self._tenants[tenant]
-        total = sum(events_per_install.values())
+        if total is None:
+            total = sum(events_per_install.values())
         today = dt.datetime.now(dt.timezone.utc).date()
         if today != self._day:
             self._day, self._used_today = today, {}
         if config.daily_event_quota and self._used_today.get(tenant, 0) + total > config.daily_event_quota:
             reset = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), dt.timezone.utc)
-            return Decision(False, quota_exhausted=True, quota_resets_at=reset.isoformat())
+            wait_s = math.ceil((reset - dt.datetime.now(dt.timezone.utc)).total_seconds())
+            return Decision(False, retry_after_s=max(1, wait_s), quota_exhausted=True, quota_resets_at=reset.isoformat())
 
         now = time.monotonic()
         tenant_bucket = self._tenant_buckets.get(tenant)

@@ -25,6 +25,13 @@ class Metrics:
             ["tenant", "cause"],
             registry=r,
         )
+        self.ignored_items = Counter(
+            "telemetry_items_ignored",
+            "Items acknowledged and never stored (Sentry transactions, replays, attachments, ...), by type",
+            ["tenant", "source", "type"],
+            registry=r,
+        )
+        self.sessions = Counter("telemetry_sessions_accepted", "Session updates counted into release health", ["tenant"], registry=r)
         self.scrubbed = Counter(
             "telemetry_scrubbed_entities", "Values removed by the scrubber", ["tenant", "field", "entity"], registry=r
         )

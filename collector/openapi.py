@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import msgspec
 from msgspec import Meta
 
-from collector.ingest import Accepted
+from collector.sources.native import Accepted
 from collector.operator import QueryRequest
 from collector.rights import Receipt
 from schemas import MAX_EVENTS_PER_BATCH, Event

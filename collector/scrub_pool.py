@@ -24,6 +24,7 @@ import os
 import socket
 
 from collector import worker
+from collector.sources.base import SourceOptions
 from scrubbers import TenantPolicy
 
 log = logging.getLogger("collector")
@@ -144,7 +145,16 @@ class ScrubPool:
     def _least_busy(self) -> _Worker | None:
         return min(self._live, key=lambda w: len(w.waiting), default=None)
 
-    async def process(self, tenant: str, policy: TenantPolicy, body: bytes, now: dt.datetime) -> worker.BatchResult:
+    async def process(
+        self,
+        tenant: str,
+        policy: TenantPolicy,
+        source: str,
+        options: SourceOptions,
+        body: bytes,
+        now: dt.datetime,
+        count_only: bool = False,
+    ) -> worker.BatchResult:
         one = self._least_busy()
         if one is None:
             try:
@@ -154,7 +164,7 @@ class ScrubPool:
             one = self._least_busy()
             if one is None:
                 raise ScrubberUnavailable()
-        request = worker.encode_request(tenant, policy, body, now)
+        request = worker.encode_request(tenant, policy, source, options, body, now, count_only)
         future: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
         one.waiting.append(future)
         one.writer.write(worker.FRAME_HEADER.pack(len(request)) + request)

@@ -25,6 +25,7 @@ class _Snapshot:
     keyring: KeyRing
     tenants: dict[str, TenantConfig]
     policies: dict[str, TenantPolicy]
+    cors_origins: frozenset[str]  # every tenant's: a preflight carries no key, so it is answered for any
 
 
 class Tenancy:
@@ -39,6 +40,7 @@ class Tenancy:
             keyring=KeyRing(config.tenants, config.operator_keys),
             tenants=dict(config.tenants),
             policies={tenant_id: tenant.policy() for tenant_id, tenant in config.tenants.items()},
+            cors_origins=frozenset(origin for tenant in config.tenants.values() for origin in tenant.cors_origins),
         )
 
     @property
@@ -47,6 +49,10 @@ class Tenancy:
 
     def tenant(self, tenant_id: str) -> TenantConfig:
         return self._snapshot.tenants[tenant_id]
+
+    def origin_listed(self, origin: str) -> bool:
+        """Whether some tenant lists ``origin``; each request is then held to its own tenant's list."""
+        return origin in self._snapshot.cors_origins
 
     def policy(self, tenant_id: str) -> TenantPolicy:
         return self._snapshot.policies[tenant_id]

@@ -22,7 +22,7 @@ import uuid
 
 import msgspec
 
-from schemas import MAX_EVENTS_PER_BATCH, EventRejected, decode_envelope, decode_event
+from collector.sources.base import BodyRejected, SourceOptions
 from scrubbers import EventScrubber, IdHasher, TenantPolicy, TextScrubber
 from sink import encode_record
 
@@ -30,21 +30,26 @@ from sink import encode_record
 class BatchResult(msgspec.Struct, array_like=True):
     """What a worker made of one request body."""
 
-    envelope_status: int  # 0 when the envelope was fine, else the HTTP status to answer
+    envelope_status: int  # 0 when the body was fine, else the HTTP status to answer
     envelope_error: str
     total: int
     rejected: list[tuple[int, str]]
     event_ids: list[uuid.UUID]  # of the valid events, in row order
     install_ids: list[uuid.UUID]
     install_hashes: list[str]
-    spool_record: bytes  # sink.encode_record of every valid event's row
+    spool_record: bytes  # sink.encode_record of every valid event's row (and session rows)
+    session_keys: list[uuid.UUID] = []  # idempotency key of each session row, in row order
+    ignored: dict[str, int] = {}  # item types acknowledged and not stored, by count
 
 
 class _Request(msgspec.Struct, array_like=True):
     tenant: str
     policy: TenantPolicy
+    source: str
+    options: SourceOptions
     body: bytes
     now: dt.datetime
+    count_only: bool  # Do Not Track: count what would be events, scrub and store nothing
 
 
 # Frames on the worker's socket: a little-endian u32 length, then the payload.
@@ -60,8 +65,16 @@ _result_encoder = msgspec.msgpack.Encoder(uuid_format="bytes")
 _result_decoder = msgspec.msgpack.Decoder(BatchResult)
 
 
-def encode_request(tenant: str, policy: TenantPolicy, body: bytes, now: dt.datetime) -> bytes:
-    return _request_encoder.encode(_Request(tenant, policy, body, now))
+def encode_request(
+    tenant: str,
+    policy: TenantPolicy,
+    source: str,
+    options: SourceOptions,
+    body: bytes,
+    now: dt.datetime,
+    count_only: bool = False,
+) -> bytes:
+    return _request_encoder.encode(_Request(tenant, policy, source, options, body, now, count_only))
 
 
 def decode_result(encoded: bytes | memoryview) -> BatchResult:
@@ -80,7 +93,7 @@ def serve(sock: socket.socket, id_hash_secret: bytes) -> None:
         while (frame := _receive_frame(sock)) is not None:
             request = _request_decoder.decode(frame)
             try:
-                result = process_with(scrubber, request.tenant, request.policy, request.body, request.now)
+                result = process_with(scrubber, request)
                 reply = REPLY_OK + _result_encoder.encode(result)
             except Exception as exc:  # noqa: BLE001 - the collector answers 500; the worker keeps serving
                 reply = REPLY_FAILED + type(exc).__name__.encode()
@@ -110,38 +123,41 @@ def _receive_exactly(sock: socket.socket, size: int) -> bytes | None:
     return bytes(buffer)
 
 
-def process_with(
-    scrubber: EventScrubber, tenant: str, policy: TenantPolicy, body: bytes, now: dt.datetime
-) -> BatchResult:
+def process_with(scrubber: EventScrubber, request: _Request) -> BatchResult:
+    """Decode with the request's source, then the one shared path: identifier check, scrub, encode."""
+    # Imported here, not at the top: the sources' HTTP halves import the pipeline, which imports this module.
+    from collector.sources.registry import DECODERS
+
     try:
-        raw_events = decode_envelope(body)
-    except EventRejected as exc:
-        return _envelope_error(400, f'body is not the envelope {{"events": [...]}}: {exc.reason}')
-    if not raw_events:
-        return _envelope_error(400, "the batch holds no events")
-    if len(raw_events) > MAX_EVENTS_PER_BATCH:
-        return _envelope_error(413, f"a batch holds at most {MAX_EVENTS_PER_BATCH} events")
-    events, rejected = [], []
-    for index, raw in enumerate(raw_events):
-        try:
-            event = decode_event(raw, now)
-        except EventRejected as exc:
-            rejected.append((index, exc.reason))
-            continue
+        decoded = DECODERS[request.source](request.body, request.options, request.now)
+    except BodyRejected as exc:
+        return _envelope_error(exc.status, exc.message)
+    if request.count_only:
+        return BatchResult(0, "", decoded.total, [], [], [], [], b"", [], decoded.ignored)
+    events, rejected = [], list(decoded.rejected)
+    for index, event in zip(decoded.positions, decoded.events):
         if (reason := scrubber.identifier_field(event)) is not None:
             rejected.append((index, reason))
             continue
         events.append(event)
-    batch = scrubber.scrub_batch(tenant, policy, events, now) if events else None
+    batch = (
+        scrubber.scrub_batch(request.tenant, request.policy, events, request.now, request.source) if events else None
+    )
+    rows = batch.rows if batch else []
+    sessions = [msgspec.structs.replace(row, tenant=request.tenant) for row in decoded.sessions]
     return BatchResult(
         envelope_status=0,
         envelope_error="",
-        total=len(raw_events),
-        rejected=rejected,
+        total=decoded.total,
+        rejected=sorted(rejected),
         event_ids=[e.event_id for e in events],
         install_ids=[e.install_id for e in events],
-        install_hashes=[row.install_hash for row in batch.rows] if batch else [],
-        spool_record=encode_record(tenant, batch.rows, batch.report) if batch else b"",
+        install_hashes=[row.install_hash for row in rows],
+        spool_record=encode_record(request.tenant, rows, batch.report if batch else [], sessions)
+        if rows or sessions
+        else b"",
+        session_keys=decoded.session_keys,
+        ignored=decoded.ignored,
     )
 
 

@@ -14,8 +14,8 @@ from schemas.events import (
     Pii,
     UsageCounts,
 )
-from schemas.rows import AuditRow, EventRow, PurgeRow, ScrubCountRow, TombstoneRow, clickhouse_columns
-from schemas.validation import EventRejected, decode_envelope, decode_event
+from schemas.rows import AuditRow, EventRow, PurgeRow, ReleaseHealthRow, ScrubCountRow, TombstoneRow, clickhouse_columns
+from schemas.validation import EventRejected, convert_event, decode_envelope, decode_event
 
 __all__ = [
     "EVENT_TYPES",
@@ -23,6 +23,7 @@ __all__ = [
     "App",
     "AuditRow",
     "PurgeRow",
+    "ReleaseHealthRow",
     "TombstoneRow",
     "AppStart",
     "Envelope",
@@ -37,6 +38,7 @@ __all__ = [
     "ScrubCountRow",
     "UsageCounts",
     "clickhouse_columns",
+    "convert_event",
     "decode_envelope",
     "decode_event",
 ]

@@ -46,6 +46,22 @@ class EventRow(msgspec.Struct, frozen=True):
     error_type: _Text = ""
     error_message: _Text = ""
     error_stack: _Text = ""
+    # Columns added with the Sentry and OpenTelemetry sources; tables made earlier get them at start.
+    # The front door: native, sentry or otlp. Rows stored before the column existed came through our own.
+    source: Annotated[str, _col("LowCardinality(String) DEFAULT 'native'")] = "native"
+    error_level: _LowCard = ""
+    log_severity: _LowCard = ""
+    log_body: _Text = ""
+    environment: _LowCard = ""
+    sdk_name: _LowCard = ""
+    sdk_version: _LowCard = ""
+    device_family: _LowCard = ""
+    device_model: _LowCard = ""
+    runtime_name: _LowCard = ""
+    runtime_version: _LowCard = ""
+    browser_name: _LowCard = ""
+    browser_version: _LowCard = ""
+    attributes: Annotated[dict[str, str], _col("Map(LowCardinality(String), String)")] = {}
 
 
 class ScrubCountRow(msgspec.Struct, frozen=True):
@@ -60,6 +76,23 @@ class ScrubCountRow(msgspec.Struct, frozen=True):
     field: _LowCard
     entity: _LowCard
     count: Annotated[int, _col("UInt64")]
+
+
+class ReleaseHealthRow(msgspec.Struct, frozen=True):
+    """Sessions by outcome per app, release, environment and day (Sentry's release health).
+
+    Counts only: a session's ids (``sid``, ``did``) are not kept, so there is nothing here to purge.
+    ``status`` is ``started`` for a session that began, else the outcome it ended with
+    (``exited``, ``errored``, ``abnormal``, ``crashed``).
+    """
+
+    tenant: _LowCard
+    day: Annotated[dt.date, _col("Date")]
+    app_name: _LowCard
+    release: _LowCard
+    environment: _LowCard
+    status: _LowCard
+    sessions: Annotated[int, _col("UInt64")]
 
 
 def clickhouse_columns(row_type: type[msgspec.Struct]) -> list[tuple[str, str]]:

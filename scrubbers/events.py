@@ -104,11 +104,12 @@ class _Compiled:
     hashed: tuple[tuple[Callable[[Any], Any], int, str], ...]  # (get, position, id kind)
     allowlisted: tuple[tuple[Callable[[Any], Any], int, str, str], ...]  # (get, position, column, allowlist)
     texts: tuple[tuple[Callable[[Any], Any], int, str], ...]  # (get, position, column)
+    keyed_texts: tuple[tuple[Callable[[Any], Any], int, str, str], ...]  # (get, position, column, key allowlist)
 
-    def bind(self, tenant: str, received_at: dt.datetime, policy: TenantPolicy) -> _Bound:
+    def bind(self, tenant: str, received_at: dt.datetime, policy: TenantPolicy, source: str) -> _Bound:
         """What stays the same for every event of this type in one batch."""
         row = list(_ROW_DEFAULTS)
-        row[_TENANT], row[_RECEIVED_AT], row[_TYPE] = tenant, received_at, self.tag
+        row[_TENANT], row[_RECEIVED_AT], row[_TYPE], row[_SOURCE] = tenant, received_at, self.tag, source
         return _Bound(
             row,
             self.get_stored,
@@ -116,6 +117,7 @@ class _Compiled:
             self.hashed,
             tuple((get, position, column, policy.allowlist(name)) for get, position, column, name in self.allowlisted),
             self.texts,
+            tuple((get, position, column, policy.allowlist(name)) for get, position, column, name in self.keyed_texts),
         )
 
 
@@ -128,6 +130,7 @@ class _Bound(NamedTuple):
     hashed: tuple[tuple[Callable[[Any], Any], int, str], ...]
     allowlisted: tuple[tuple[Callable[[Any], Any], int, str, frozenset[str]], ...]
     texts: tuple[tuple[Callable[[Any], Any], int, str], ...]
+    keyed_texts: tuple[tuple[Callable[[Any], Any], int, str, frozenset[str]], ...]
 
 
 def _getter_of_all(paths: list[str]) -> Callable[[Any], tuple[Any, ...]]:
@@ -141,7 +144,7 @@ def _getter_of_all(paths: list[str]) -> Callable[[Any], tuple[Any, ...]]:
 
 
 def _compile(event_type: type, plan: tuple[_Field, ...]) -> _Compiled:
-    stored_paths, stored_positions, hashed, allowlisted, texts = [], [], [], [], []
+    stored_paths, stored_positions, hashed, allowlisted, texts, keyed_texts = [], [], [], [], [], []
     for f in plan:
         position = _COLUMN_INDEX[f.column]
         if f.pii is Pii.NONE or f.pii is Pii.RANDOM_ID:
@@ -153,6 +156,8 @@ def _compile(event_type: type, plan: tuple[_Field, ...]) -> _Compiled:
             allowlisted.append((f.get, position, f.column, f.allowlist))
         elif f.pii is Pii.FREE_TEXT or f.pii is Pii.IDENTIFIER:
             texts.append((f.get, position, f.column))
+        elif f.pii is Pii.KEYED_TEXT:
+            keyed_texts.append((f.get, position, f.column, f.allowlist))
         else:  # a new class needs a decision here: failing at import stores nothing undecided
             raise TypeError(f"unhandled privacy class {f.pii}")
     return _Compiled(
@@ -162,11 +167,12 @@ def _compile(event_type: type, plan: tuple[_Field, ...]) -> _Compiled:
         hashed=tuple(hashed),
         allowlisted=tuple(allowlisted),
         texts=tuple(texts),
+        keyed_texts=tuple(keyed_texts),
     )
 
 
 _COMPILED = {t: _compile(t, plan) for t, plan in _PLANS.items()}
-_TENANT, _RECEIVED_AT, _TYPE = (_COLUMN_INDEX[c] for c in ("tenant", "received_at", "type"))
+_TENANT, _RECEIVED_AT, _TYPE, _SOURCE = (_COLUMN_INDEX[c] for c in ("tenant", "received_at", "type", "source"))
 
 
 def _structured_strings(plan: tuple[_Field, ...]) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
@@ -199,24 +205,26 @@ class EventScrubber:
         return None
 
     def scrub_batch(
-        self, tenant: str, policy: TenantPolicy, events: list[Event], received_at: dt.datetime
+        self, tenant: str, policy: TenantPolicy, events: list[Event], received_at: dt.datetime, source: str = "native"
     ) -> ScrubbedBatch:
         removed: Counter[tuple[str, str]] = Counter()
-        free_text_slots: list[tuple[list[Any], int, str]] = []  # (row, column index, column name)
+        # (row and column index, or an attribute map and its key; column name): where each scrubbed text goes
+        free_text_slots: list[tuple[Any, Any, str]] = []
         free_texts: list[str] = []
         free_text_events: list[int] = []  # which event each text belongs to: values found spread within it
         rows: list[list[Any]] = []
         hash_id = self._hash
         # A batch comes from one installation, so its ids repeat: each distinct one is hashed once.
         # Keyed by the UUID's int, which hashes and compares in C, unlike the UUID itself.
-        hashes: dict[tuple[str, int], str] = {}
+        # An SDK that gave no id sends the nil UUID (``collector.sources.base.NO_ID``): stored as "", linking nothing.
+        hashes: dict[tuple[str, int], str] = {(kind, 0): "" for kind in ("install_id", "session_id")}
         plans: dict[type, _Bound] = {}  # bound on first use: a small batch pays only for its own types
 
         for event_number, event in enumerate(events):
             plan = plans.get(type(event))
             if plan is None:
-                plan = plans[type(event)] = _COMPILED[type(event)].bind(tenant, received_at, policy)
-            template, get_stored, stored_positions, hashed, allowlisted, texts = plan
+                plan = plans[type(event)] = _COMPILED[type(event)].bind(tenant, received_at, policy, source)
+            template, get_stored, stored_positions, hashed, allowlisted, texts, keyed_texts = plan
             row = template.copy()
             for position, value in zip(stored_positions, get_stored(event)):
                 if value is not None:
@@ -249,13 +257,28 @@ class EventScrubber:
                     free_text_slots.append((row, position, column))
                     free_texts.append(value)
                     free_text_events.append(event_number)
+            for get, position, column, allowed in keyed_texts:
+                value = get(event)
+                if not value:
+                    continue
+                kept: dict[str, str] = {}
+                for key, text in value.items():
+                    if key not in allowed:  # a key nobody listed is dropped with its value
+                        removed[(column, NOT_ALLOWLISTED)] += 1
+                        continue
+                    kept[key] = ""
+                    if text:
+                        free_text_slots.append((kept, key, column))
+                        free_texts.append(text)
+                        free_text_events.append(event_number)
+                row[position] = kept
             rows.append(row)
 
         if free_texts:
-            for (row, position, column), scrubbed in zip(
+            for (slot, index, column), scrubbed in zip(
                 free_text_slots, self._text.scrub_grouped(free_texts, free_text_events, policy)
             ):
-                row[position] = scrubbed.text if scrubbed.text is not None else ""
+                slot[index] = scrubbed.text if scrubbed.text is not None else ""
                 for entity, count in scrubbed.removed.items():
                     removed[(column, entity)] += count
 

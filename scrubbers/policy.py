@@ -22,6 +22,7 @@ class TenantPolicy(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     apps: frozenset[str] = frozenset()
     modules: frozenset[str] = frozenset()
     count_keys: frozenset[str] = frozenset()
+    attribute_keys: frozenset[str] = frozenset()  # Sentry tags and OpenTelemetry attributes worth keeping
     os_names: frozenset[str] = frozenset(KNOWN_OS_NAMES)
     deny_terms: tuple[str, ...] = ()  # always replaced in free text, case-insensitive
     allow_terms: tuple[str, ...] = ()  # never replaced when a recognizer flags exactly this text

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import msgspec
 
-from schemas import EventRow, ScrubCountRow, clickhouse_columns
+from schemas import EventRow, ReleaseHealthRow, ScrubCountRow, clickhouse_columns
 from schemas.rows import AuditRow, PurgeRow, TombstoneRow
 
 RETENTION_DAYS = 180
@@ -59,6 +59,14 @@ TABLES: tuple[Table, ...] = (
         ttl=f"day + INTERVAL {RETENTION_DAYS} DAY",
     ),
     Table(
+        name="release_health",
+        row_type=ReleaseHealthRow,
+        engine="SummingMergeTree(sessions)",
+        partition_by="toYYYYMM(day)",
+        order_by="(tenant, app_name, day, release, environment, status)",
+        ttl=f"day + INTERVAL {RETENTION_DAYS} DAY",
+    ),
+    Table(
         name="audit",
         row_type=AuditRow,
         engine="MergeTree",
@@ -94,6 +102,7 @@ TABLE_BY_ROW_TYPE = {t.row_type: t for t in TABLES}
 SHARDING_KEYS: dict[str, str] = {
     "events": "cityHash64(tenant, install_hash)",
     "scrub_report": "cityHash64(tenant, field, entity)",
+    "release_health": "cityHash64(tenant, app_name, release)",
     "audit": "cityHash64(tenant, subject_hash)",
     "purges": "cityHash64(tenant, purge_id)",
     "tombstones": "cityHash64(tenant, install_hash)",
@@ -124,6 +133,7 @@ def create_statements(database: str, cluster: str | None = None) -> list[str]:
             )
             # Separate from CREATE so that tables made by an earlier version get it too.
             statements.append(f"ALTER TABLE {database}.{table.name} MODIFY SETTING {SINGLE_NODE_FSYNC}")
+            statements.extend(upgrade_statements(database, table))
         return statements
     for name in (database, cluster):
         if not _NAME.match(name):
@@ -143,12 +153,27 @@ def create_statements(database: str, cluster: str | None = None) -> list[str]:
                 cluster=cluster,
             )
         )
+        statements.extend(upgrade_statements(database, table, name=local, cluster=cluster))
         statements.append(
             f"CREATE TABLE IF NOT EXISTS {database}.{table.name} ON CLUSTER {cluster}\n"
             f"(\n    {_column_list(table)}\n)\n"
             f"ENGINE = Distributed('{cluster}', '{database}', '{local}', {SHARDING_KEYS[table.name]})"
         )
+        statements.extend(upgrade_statements(database, table, cluster=cluster))
     return statements
+
+
+def upgrade_statements(database: str, table: Table, *, name: str | None = None, cluster: str | None = None) -> list[str]:
+    """Bring a table made by an earlier version up to its row type: every column, added if missing.
+
+    ``ADD COLUMN IF NOT EXISTS`` is a metadata change (old parts read the default), so this runs at
+    every start; a column is only ever added, never dropped or retyped here.
+    """
+    on_cluster = f" ON CLUSTER {cluster}" if cluster else ""
+    additions = ",\n    ".join(
+        f"ADD COLUMN IF NOT EXISTS `{column}` {ch_type}" for column, ch_type in clickhouse_columns(table.row_type)
+    )
+    return [f"ALTER TABLE {database}.{name or table.name}{on_cluster}\n    {additions}"]
 
 
 def replicated_engine(engine: str, keeper_path: str) -> str:

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 import msgspec
 
-from schemas import EventRow, ScrubCountRow
+from schemas import EventRow, ReleaseHealthRow, ScrubCountRow
 
 
 class SpoolRecord(msgspec.Struct, array_like=True):
@@ -28,6 +28,7 @@ class SpoolRecord(msgspec.Struct, array_like=True):
     install_hashes: list[str]
     events: bytes  # JSONCompactEachRow of EventRow, one line per install hash
     report: bytes  # JSONCompactEachRow of ScrubCountRow
+    sessions: bytes = b""  # JSONCompactEachRow of ReleaseHealthRow (absent from records spooled before it existed)
 
 
 FORMAT = "JSONCompactEachRow"
@@ -42,9 +43,14 @@ def encode_rows(rows: Sequence[msgspec.Struct]) -> bytes:
     return _json.encode_lines([msgspec.structs.astuple(row) for row in rows])
 
 
-def encode_record(tenant: str, events: Sequence[EventRow], report: Sequence[ScrubCountRow]) -> bytes:
+def encode_record(
+    tenant: str,
+    events: Sequence[EventRow],
+    report: Sequence[ScrubCountRow],
+    sessions: Sequence[ReleaseHealthRow] = (),
+) -> bytes:
     hashes = [row.install_hash for row in events]
-    return _encoder.encode(SpoolRecord(tenant, hashes, encode_rows(events), encode_rows(report)))
+    return _encoder.encode(SpoolRecord(tenant, hashes, encode_rows(events), encode_rows(report), encode_rows(sessions)))
 
 
 def decode_record(payload: bytes) -> SpoolRecord:
@@ -56,11 +62,16 @@ def lines(blob: bytes) -> list[bytes]:
     return blob.split(b"\n")[:-1] if blob else []
 
 
-def keep_events(record: SpoolRecord, keep: Sequence[bool]) -> SpoolRecord:
-    """The record with only the event lines whose ``keep`` is True; the scrub report stays whole."""
+def keep_events(
+    record: SpoolRecord, keep: Sequence[bool], keep_sessions: Sequence[bool] | None = None
+) -> SpoolRecord:
+    """The record with only the event (and session) lines whose ``keep`` is True; the scrub report stays whole."""
     kept = [(h, line) for h, line, k in zip(record.install_hashes, lines(record.events), keep, strict=True) if k]
     events = b"".join(line + b"\n" for _, line in kept)
-    return SpoolRecord(record.tenant, [h for h, _ in kept], events, record.report)
+    sessions = record.sessions
+    if keep_sessions is not None:
+        sessions = b"".join(line + b"\n" for line, k in zip(lines(sessions), keep_sessions, strict=True) if k)
+    return SpoolRecord(record.tenant, [h for h, _ in kept], events, record.report, sessions)
 
 
 def encode(record: SpoolRecord) -> bytes:

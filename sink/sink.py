@@ -28,7 +28,7 @@ import msgspec
 from clickhouse_connect.driver.client import Client
 from clickhouse_connect.driver.exceptions import DatabaseError, DataError, ProgrammingError
 
-from schemas import EventRow, ScrubCountRow
+from schemas import EventRow, ReleaseHealthRow, ScrubCountRow
 from sink.ddl import TABLE_BY_ROW_TYPE, TABLES, Table, create_statements
 from sink.idempotency import IdempotencyWindow
 from sink.record import FORMAT, SpoolRecord, decode_record, encode, encode_rows, event_keys, keep_events
@@ -159,7 +159,12 @@ class Sink:
         self._outstanding.discard(segment.seq)
 
     async def submit_record(
-        self, tenant: str, record: bytes, install_hashes: list[str], keep: list[bool]
+        self,
+        tenant: str,
+        record: bytes,
+        install_hashes: list[str],
+        keep: list[bool],
+        keep_sessions: list[bool] | None = None,
     ) -> int:
         """Make an encoded SpoolRecord (``sink.record``) durable; raises SpoolFull when the collector must push back.
 
@@ -170,10 +175,10 @@ class Sink:
         worker's bytes untouched. Returns how many rows were dropped for consent.
         """
         revoked = [(tenant, h) in self.tombstones for h in install_hashes]
-        if all(keep) and not any(revoked):
+        if all(keep) and not any(revoked) and (keep_sessions is None or all(keep_sessions)):
             await self._spool.append(record)
             return 0
-        kept = keep_events(decode_record(record), [k and not r for k, r in zip(keep, revoked)])
+        kept = keep_events(decode_record(record), [k and not r for k, r in zip(keep, revoked)], keep_sessions)
         await self._spool.append(encode(kept))
         return sum(1 for k, r in zip(keep, revoked) if k and r)
 
@@ -275,13 +280,14 @@ class Sink:
         Rows are already ClickHouse input: the common case joins bytes, and only a record
         holding an installation revoked since it was spooled is split into lines.
         """
-        blobs: dict[type, list[bytes]] = {EventRow: [], ScrubCountRow: []}
+        blobs: dict[type, list[bytes]] = {EventRow: [], ScrubCountRow: [], ReleaseHealthRow: []}
         rows, tombstones = 0, self.tombstones
         for record in self._read_records(segment):
             if tombstones and any((record.tenant, h) in tombstones for h in record.install_hashes):
                 record = keep_events(record, [(record.tenant, h) not in tombstones for h in record.install_hashes])
             blobs[EventRow].append(record.events)
             blobs[ScrubCountRow].append(record.report)
+            blobs[ReleaseHealthRow].append(record.sessions)
             rows += len(record.install_hashes)
         for table in TABLES:
             block = b"".join(blobs.get(table.row_type, ()))

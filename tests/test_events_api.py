@@ -172,7 +172,7 @@ async def test_gzip_bomb_is_413_without_inflating_it(collector):
 
 
 async def test_unsupported_content_encoding_is_415(collector):
-    response = await collector.post(b"{}", **{"Content-Encoding": "br"})
+    response = await collector.post(b"{}", **{"Content-Encoding": "compress"})
     assert response.status == 415
 
 
@@ -211,7 +211,7 @@ async def test_body_over_one_mib_is_413(collector):
     assert response.status == 413
 
 
-@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
+@pytest.mark.parametrize("content_type", ["application/xml", "application/x-www-form-urlencoded", None])
 async def test_wrong_content_type_is_415(collector, content_type):
     headers = {"Authorization": f"Bearer {ACME_INGEST}"}
     if content_type:

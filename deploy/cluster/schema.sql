@@ -20,13 +20,62 @@ CREATE TABLE IF NOT EXISTS telemetry.events_local ON CLUSTER telemetry_cluster
     `counts` Map(LowCardinality(String), UInt64),
     `error_type` String,
     `error_message` String,
-    `error_stack` String
+    `error_stack` String,
+    `source` LowCardinality(String) DEFAULT 'native',
+    `error_level` LowCardinality(String),
+    `log_severity` LowCardinality(String),
+    `log_body` String,
+    `environment` LowCardinality(String),
+    `sdk_name` LowCardinality(String),
+    `sdk_version` LowCardinality(String),
+    `device_family` LowCardinality(String),
+    `device_model` LowCardinality(String),
+    `runtime_name` LowCardinality(String),
+    `runtime_version` LowCardinality(String),
+    `browser_name` LowCardinality(String),
+    `browser_version` LowCardinality(String),
+    `attributes` Map(LowCardinality(String), String)
 )
 ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/telemetry/events_local', '{replica}')
 PARTITION BY toYYYYMMDD(received_at)
 ORDER BY (tenant, type, app_name, ts)
 TTL toDate(received_at) + INTERVAL 180 DAY
 SETTINGS ttl_only_drop_parts = 1, replicated_deduplication_window = 100000;
+
+ALTER TABLE telemetry.events_local ON CLUSTER telemetry_cluster
+    ADD COLUMN IF NOT EXISTS `tenant` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `event_id` UUID,
+    ADD COLUMN IF NOT EXISTS `received_at` DateTime64(3, 'UTC'),
+    ADD COLUMN IF NOT EXISTS `ts` DateTime64(3, 'UTC'),
+    ADD COLUMN IF NOT EXISTS `type` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `install_hash` String,
+    ADD COLUMN IF NOT EXISTS `session_hash` String,
+    ADD COLUMN IF NOT EXISTS `app_name` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `app_version` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `app_platform` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `os_name` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `os_version` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `module` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `locale` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `duration_ms` UInt32,
+    ADD COLUMN IF NOT EXISTS `counts` Map(LowCardinality(String), UInt64),
+    ADD COLUMN IF NOT EXISTS `error_type` String,
+    ADD COLUMN IF NOT EXISTS `error_message` String,
+    ADD COLUMN IF NOT EXISTS `error_stack` String,
+    ADD COLUMN IF NOT EXISTS `source` LowCardinality(String) DEFAULT 'native',
+    ADD COLUMN IF NOT EXISTS `error_level` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `log_severity` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `log_body` String,
+    ADD COLUMN IF NOT EXISTS `environment` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `sdk_name` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `sdk_version` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `device_family` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `device_model` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `runtime_name` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `runtime_version` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `browser_name` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `browser_version` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `attributes` Map(LowCardinality(String), String);
 
 CREATE TABLE IF NOT EXISTS telemetry.events ON CLUSTER telemetry_cluster
 (
@@ -48,9 +97,58 @@ CREATE TABLE IF NOT EXISTS telemetry.events ON CLUSTER telemetry_cluster
     `counts` Map(LowCardinality(String), UInt64),
     `error_type` String,
     `error_message` String,
-    `error_stack` String
+    `error_stack` String,
+    `source` LowCardinality(String) DEFAULT 'native',
+    `error_level` LowCardinality(String),
+    `log_severity` LowCardinality(String),
+    `log_body` String,
+    `environment` LowCardinality(String),
+    `sdk_name` LowCardinality(String),
+    `sdk_version` LowCardinality(String),
+    `device_family` LowCardinality(String),
+    `device_model` LowCardinality(String),
+    `runtime_name` LowCardinality(String),
+    `runtime_version` LowCardinality(String),
+    `browser_name` LowCardinality(String),
+    `browser_version` LowCardinality(String),
+    `attributes` Map(LowCardinality(String), String)
 )
 ENGINE = Distributed('telemetry_cluster', 'telemetry', 'events_local', cityHash64(tenant, install_hash));
+
+ALTER TABLE telemetry.events ON CLUSTER telemetry_cluster
+    ADD COLUMN IF NOT EXISTS `tenant` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `event_id` UUID,
+    ADD COLUMN IF NOT EXISTS `received_at` DateTime64(3, 'UTC'),
+    ADD COLUMN IF NOT EXISTS `ts` DateTime64(3, 'UTC'),
+    ADD COLUMN IF NOT EXISTS `type` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `install_hash` String,
+    ADD COLUMN IF NOT EXISTS `session_hash` String,
+    ADD COLUMN IF NOT EXISTS `app_name` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `app_version` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `app_platform` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `os_name` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `os_version` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `module` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `locale` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `duration_ms` UInt32,
+    ADD COLUMN IF NOT EXISTS `counts` Map(LowCardinality(String), UInt64),
+    ADD COLUMN IF NOT EXISTS `error_type` String,
+    ADD COLUMN IF NOT EXISTS `error_message` String,
+    ADD COLUMN IF NOT EXISTS `error_stack` String,
+    ADD COLUMN IF NOT EXISTS `source` LowCardinality(String) DEFAULT 'native',
+    ADD COLUMN IF NOT EXISTS `error_level` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `log_severity` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `log_body` String,
+    ADD COLUMN IF NOT EXISTS `environment` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `sdk_name` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `sdk_version` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `device_family` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `device_model` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `runtime_name` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `runtime_version` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `browser_name` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `browser_version` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `attributes` Map(LowCardinality(String), String);
 
 CREATE TABLE IF NOT EXISTS telemetry.scrub_report_local ON CLUSTER telemetry_cluster
 (
@@ -66,6 +164,13 @@ ORDER BY (tenant, day, field, entity)
 TTL day + INTERVAL 180 DAY
 SETTINGS ttl_only_drop_parts = 1, replicated_deduplication_window = 100000;
 
+ALTER TABLE telemetry.scrub_report_local ON CLUSTER telemetry_cluster
+    ADD COLUMN IF NOT EXISTS `tenant` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `day` Date,
+    ADD COLUMN IF NOT EXISTS `field` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `entity` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `count` UInt64;
+
 CREATE TABLE IF NOT EXISTS telemetry.scrub_report ON CLUSTER telemetry_cluster
 (
     `tenant` LowCardinality(String),
@@ -75,6 +180,59 @@ CREATE TABLE IF NOT EXISTS telemetry.scrub_report ON CLUSTER telemetry_cluster
     `count` UInt64
 )
 ENGINE = Distributed('telemetry_cluster', 'telemetry', 'scrub_report_local', cityHash64(tenant, field, entity));
+
+ALTER TABLE telemetry.scrub_report ON CLUSTER telemetry_cluster
+    ADD COLUMN IF NOT EXISTS `tenant` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `day` Date,
+    ADD COLUMN IF NOT EXISTS `field` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `entity` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `count` UInt64;
+
+CREATE TABLE IF NOT EXISTS telemetry.release_health_local ON CLUSTER telemetry_cluster
+(
+    `tenant` LowCardinality(String),
+    `day` Date,
+    `app_name` LowCardinality(String),
+    `release` LowCardinality(String),
+    `environment` LowCardinality(String),
+    `status` LowCardinality(String),
+    `sessions` UInt64
+)
+ENGINE = ReplicatedSummingMergeTree('/clickhouse/tables/{shard}/telemetry/release_health_local', '{replica}', sessions)
+PARTITION BY toYYYYMM(day)
+ORDER BY (tenant, app_name, day, release, environment, status)
+TTL day + INTERVAL 180 DAY
+SETTINGS ttl_only_drop_parts = 1, replicated_deduplication_window = 100000;
+
+ALTER TABLE telemetry.release_health_local ON CLUSTER telemetry_cluster
+    ADD COLUMN IF NOT EXISTS `tenant` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `day` Date,
+    ADD COLUMN IF NOT EXISTS `app_name` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `release` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `environment` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `status` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `sessions` UInt64;
+
+CREATE TABLE IF NOT EXISTS telemetry.release_health ON CLUSTER telemetry_cluster
+(
+    `tenant` LowCardinality(String),
+    `day` Date,
+    `app_name` LowCardinality(String),
+    `release` LowCardinality(String),
+    `environment` LowCardinality(String),
+    `status` LowCardinality(String),
+    `sessions` UInt64
+)
+ENGINE = Distributed('telemetry_cluster', 'telemetry', 'release_health_local', cityHash64(tenant, app_name, release));
+
+ALTER TABLE telemetry.release_health ON CLUSTER telemetry_cluster
+    ADD COLUMN IF NOT EXISTS `tenant` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `day` Date,
+    ADD COLUMN IF NOT EXISTS `app_name` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `release` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `environment` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `status` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `sessions` UInt64;
 
 CREATE TABLE IF NOT EXISTS telemetry.audit_local ON CLUSTER telemetry_cluster
 (
@@ -93,6 +251,16 @@ ORDER BY (tenant, at)
 TTL toDate(at) + INTERVAL 730 DAY
 SETTINGS ttl_only_drop_parts = 1, replicated_deduplication_window = 100000;
 
+ALTER TABLE telemetry.audit_local ON CLUSTER telemetry_cluster
+    ADD COLUMN IF NOT EXISTS `tenant` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `at` DateTime64(3, 'UTC'),
+    ADD COLUMN IF NOT EXISTS `action` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `subject_hash` String,
+    ADD COLUMN IF NOT EXISTS `key_id` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `outcome` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `rows` UInt64,
+    ADD COLUMN IF NOT EXISTS `ref` String;
+
 CREATE TABLE IF NOT EXISTS telemetry.audit ON CLUSTER telemetry_cluster
 (
     `tenant` LowCardinality(String),
@@ -105,6 +273,16 @@ CREATE TABLE IF NOT EXISTS telemetry.audit ON CLUSTER telemetry_cluster
     `ref` String
 )
 ENGINE = Distributed('telemetry_cluster', 'telemetry', 'audit_local', cityHash64(tenant, subject_hash));
+
+ALTER TABLE telemetry.audit ON CLUSTER telemetry_cluster
+    ADD COLUMN IF NOT EXISTS `tenant` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `at` DateTime64(3, 'UTC'),
+    ADD COLUMN IF NOT EXISTS `action` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `subject_hash` String,
+    ADD COLUMN IF NOT EXISTS `key_id` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `outcome` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `rows` UInt64,
+    ADD COLUMN IF NOT EXISTS `ref` String;
 
 CREATE TABLE IF NOT EXISTS telemetry.purges_local ON CLUSTER telemetry_cluster
 (
@@ -123,6 +301,16 @@ ORDER BY (tenant, purge_id)
 TTL toDate(requested_at) + INTERVAL 730 DAY
 SETTINGS ttl_only_drop_parts = 1, replicated_deduplication_window = 100000;
 
+ALTER TABLE telemetry.purges_local ON CLUSTER telemetry_cluster
+    ADD COLUMN IF NOT EXISTS `purge_id` UUID,
+    ADD COLUMN IF NOT EXISTS `tenant` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `install_hash` String,
+    ADD COLUMN IF NOT EXISTS `requested_at` DateTime64(3, 'UTC'),
+    ADD COLUMN IF NOT EXISTS `updated_at` DateTime64(3, 'UTC'),
+    ADD COLUMN IF NOT EXISTS `state` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `rows_deleted` UInt64,
+    ADD COLUMN IF NOT EXISTS `requested_by` LowCardinality(String);
+
 CREATE TABLE IF NOT EXISTS telemetry.purges ON CLUSTER telemetry_cluster
 (
     `purge_id` UUID,
@@ -136,6 +324,16 @@ CREATE TABLE IF NOT EXISTS telemetry.purges ON CLUSTER telemetry_cluster
 )
 ENGINE = Distributed('telemetry_cluster', 'telemetry', 'purges_local', cityHash64(tenant, purge_id));
 
+ALTER TABLE telemetry.purges ON CLUSTER telemetry_cluster
+    ADD COLUMN IF NOT EXISTS `purge_id` UUID,
+    ADD COLUMN IF NOT EXISTS `tenant` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `install_hash` String,
+    ADD COLUMN IF NOT EXISTS `requested_at` DateTime64(3, 'UTC'),
+    ADD COLUMN IF NOT EXISTS `updated_at` DateTime64(3, 'UTC'),
+    ADD COLUMN IF NOT EXISTS `state` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `rows_deleted` UInt64,
+    ADD COLUMN IF NOT EXISTS `requested_by` LowCardinality(String);
+
 CREATE TABLE IF NOT EXISTS telemetry.tombstones_local ON CLUSTER telemetry_cluster
 (
     `tenant` LowCardinality(String),
@@ -148,6 +346,11 @@ ORDER BY (tenant, install_hash)
 TTL toDate(at) + INTERVAL 400 DAY
 SETTINGS ttl_only_drop_parts = 1, replicated_deduplication_window = 100000;
 
+ALTER TABLE telemetry.tombstones_local ON CLUSTER telemetry_cluster
+    ADD COLUMN IF NOT EXISTS `tenant` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `install_hash` String,
+    ADD COLUMN IF NOT EXISTS `at` DateTime64(3, 'UTC');
+
 CREATE TABLE IF NOT EXISTS telemetry.tombstones ON CLUSTER telemetry_cluster
 (
     `tenant` LowCardinality(String),
@@ -155,3 +358,8 @@ CREATE TABLE IF NOT EXISTS telemetry.tombstones ON CLUSTER telemetry_cluster
     `at` DateTime64(3, 'UTC')
 )
 ENGINE = Distributed('telemetry_cluster', 'telemetry', 'tombstones_local', cityHash64(tenant, install_hash));
+
+ALTER TABLE telemetry.tombstones ON CLUSTER telemetry_cluster
+    ADD COLUMN IF NOT EXISTS `tenant` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `install_hash` String,
+    ADD COLUMN IF NOT EXISTS `at` DateTime64(3, 'UTC');

@@ -20,7 +20,21 @@ CREATE TABLE IF NOT EXISTS telemetry.events
     `counts` Map(LowCardinality(String), UInt64),
     `error_type` String,
     `error_message` String,
-    `error_stack` String
+    `error_stack` String,
+    `source` LowCardinality(String) DEFAULT 'native',
+    `error_level` LowCardinality(String),
+    `log_severity` LowCardinality(String),
+    `log_body` String,
+    `environment` LowCardinality(String),
+    `sdk_name` LowCardinality(String),
+    `sdk_version` LowCardinality(String),
+    `device_family` LowCardinality(String),
+    `device_model` LowCardinality(String),
+    `runtime_name` LowCardinality(String),
+    `runtime_version` LowCardinality(String),
+    `browser_name` LowCardinality(String),
+    `browser_version` LowCardinality(String),
+    `attributes` Map(LowCardinality(String), String)
 )
 ENGINE = MergeTree
 PARTITION BY toYYYYMMDD(received_at)
@@ -29,6 +43,41 @@ TTL toDate(received_at) + INTERVAL 180 DAY
 SETTINGS ttl_only_drop_parts = 1, non_replicated_deduplication_window = 100000;
 
 ALTER TABLE telemetry.events MODIFY SETTING fsync_after_insert = 1, fsync_part_directory = 1, min_compressed_bytes_to_fsync_after_merge = 1;
+
+ALTER TABLE telemetry.events
+    ADD COLUMN IF NOT EXISTS `tenant` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `event_id` UUID,
+    ADD COLUMN IF NOT EXISTS `received_at` DateTime64(3, 'UTC'),
+    ADD COLUMN IF NOT EXISTS `ts` DateTime64(3, 'UTC'),
+    ADD COLUMN IF NOT EXISTS `type` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `install_hash` String,
+    ADD COLUMN IF NOT EXISTS `session_hash` String,
+    ADD COLUMN IF NOT EXISTS `app_name` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `app_version` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `app_platform` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `os_name` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `os_version` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `module` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `locale` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `duration_ms` UInt32,
+    ADD COLUMN IF NOT EXISTS `counts` Map(LowCardinality(String), UInt64),
+    ADD COLUMN IF NOT EXISTS `error_type` String,
+    ADD COLUMN IF NOT EXISTS `error_message` String,
+    ADD COLUMN IF NOT EXISTS `error_stack` String,
+    ADD COLUMN IF NOT EXISTS `source` LowCardinality(String) DEFAULT 'native',
+    ADD COLUMN IF NOT EXISTS `error_level` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `log_severity` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `log_body` String,
+    ADD COLUMN IF NOT EXISTS `environment` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `sdk_name` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `sdk_version` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `device_family` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `device_model` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `runtime_name` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `runtime_version` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `browser_name` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `browser_version` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `attributes` Map(LowCardinality(String), String);
 
 CREATE TABLE IF NOT EXISTS telemetry.scrub_report
 (
@@ -45,6 +94,40 @@ TTL day + INTERVAL 180 DAY
 SETTINGS ttl_only_drop_parts = 1, non_replicated_deduplication_window = 100000;
 
 ALTER TABLE telemetry.scrub_report MODIFY SETTING fsync_after_insert = 1, fsync_part_directory = 1, min_compressed_bytes_to_fsync_after_merge = 1;
+
+ALTER TABLE telemetry.scrub_report
+    ADD COLUMN IF NOT EXISTS `tenant` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `day` Date,
+    ADD COLUMN IF NOT EXISTS `field` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `entity` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `count` UInt64;
+
+CREATE TABLE IF NOT EXISTS telemetry.release_health
+(
+    `tenant` LowCardinality(String),
+    `day` Date,
+    `app_name` LowCardinality(String),
+    `release` LowCardinality(String),
+    `environment` LowCardinality(String),
+    `status` LowCardinality(String),
+    `sessions` UInt64
+)
+ENGINE = SummingMergeTree(sessions)
+PARTITION BY toYYYYMM(day)
+ORDER BY (tenant, app_name, day, release, environment, status)
+TTL day + INTERVAL 180 DAY
+SETTINGS ttl_only_drop_parts = 1, non_replicated_deduplication_window = 100000;
+
+ALTER TABLE telemetry.release_health MODIFY SETTING fsync_after_insert = 1, fsync_part_directory = 1, min_compressed_bytes_to_fsync_after_merge = 1;
+
+ALTER TABLE telemetry.release_health
+    ADD COLUMN IF NOT EXISTS `tenant` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `day` Date,
+    ADD COLUMN IF NOT EXISTS `app_name` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `release` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `environment` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `status` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `sessions` UInt64;
 
 CREATE TABLE IF NOT EXISTS telemetry.audit
 (
@@ -65,6 +148,16 @@ SETTINGS ttl_only_drop_parts = 1, non_replicated_deduplication_window = 100000;
 
 ALTER TABLE telemetry.audit MODIFY SETTING fsync_after_insert = 1, fsync_part_directory = 1, min_compressed_bytes_to_fsync_after_merge = 1;
 
+ALTER TABLE telemetry.audit
+    ADD COLUMN IF NOT EXISTS `tenant` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `at` DateTime64(3, 'UTC'),
+    ADD COLUMN IF NOT EXISTS `action` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `subject_hash` String,
+    ADD COLUMN IF NOT EXISTS `key_id` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `outcome` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `rows` UInt64,
+    ADD COLUMN IF NOT EXISTS `ref` String;
+
 CREATE TABLE IF NOT EXISTS telemetry.purges
 (
     `purge_id` UUID,
@@ -84,6 +177,16 @@ SETTINGS ttl_only_drop_parts = 1, non_replicated_deduplication_window = 100000;
 
 ALTER TABLE telemetry.purges MODIFY SETTING fsync_after_insert = 1, fsync_part_directory = 1, min_compressed_bytes_to_fsync_after_merge = 1;
 
+ALTER TABLE telemetry.purges
+    ADD COLUMN IF NOT EXISTS `purge_id` UUID,
+    ADD COLUMN IF NOT EXISTS `tenant` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `install_hash` String,
+    ADD COLUMN IF NOT EXISTS `requested_at` DateTime64(3, 'UTC'),
+    ADD COLUMN IF NOT EXISTS `updated_at` DateTime64(3, 'UTC'),
+    ADD COLUMN IF NOT EXISTS `state` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `rows_deleted` UInt64,
+    ADD COLUMN IF NOT EXISTS `requested_by` LowCardinality(String);
+
 CREATE TABLE IF NOT EXISTS telemetry.tombstones
 (
     `tenant` LowCardinality(String),
@@ -97,3 +200,8 @@ TTL toDate(at) + INTERVAL 400 DAY
 SETTINGS ttl_only_drop_parts = 1, non_replicated_deduplication_window = 100000;
 
 ALTER TABLE telemetry.tombstones MODIFY SETTING fsync_after_insert = 1, fsync_part_directory = 1, min_compressed_bytes_to_fsync_after_merge = 1;
+
+ALTER TABLE telemetry.tombstones
+    ADD COLUMN IF NOT EXISTS `tenant` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `install_hash` String,
+    ADD COLUMN IF NOT EXISTS `at` DateTime64(3, 'UTC');

@@ -1,0 +1,1 @@
+"""Front doors, one per wire protocol, each turning its format into the same validated events."""

@@ -1,0 +1,3 @@
+NAME = "otlp"
+ROUTES = ()
+def decode(*a): ...
