@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test bench soak clean
+.PHONY: run test test-browser bench soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,12 @@ run: $(VENV)/.installed-run
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
+
+# The Sentry browser SDK in real headless Chromium: installs Debian's chromium and the npm package first.
+test-browser: $(VENV)/.installed-test
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y --no-install-recommends chromium)
+	cd tests/browser && npm ci --no-audit --no-fund
+	$(BIN)/python -m pytest tests/browser
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.run

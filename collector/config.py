@@ -172,6 +172,9 @@ def _demo_tenant(keys: dict[str, str]) -> TenantConfig:
         apps=DEMO_APPS,
         modules=DEMO_MODULES,
         count_keys=DEMO_COUNT_KEYS,
+        # Sentry DSNs http://<ingest key>@127.0.0.1:8080/1 ... /4, one project per demo app.
+        sentry_projects={str(number): app for number, app in enumerate(DEMO_APPS, start=1)},
+        attribute_keys=["module"],
     )
 
 

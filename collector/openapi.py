@@ -38,6 +38,10 @@ class Readiness(msgspec.Struct):
     clickhouse_healthy: bool
 
 
+class SentryAccepted(msgspec.Struct, omit_defaults=True):
+    id: Annotated[str, Meta(description="The stored event's id (32 hex digits); absent when the envelope held no event")] = ""
+
+
 class QueryResult(msgspec.Struct):
     columns: list[str]
     rows: list[list[Any]]
@@ -52,7 +56,7 @@ class Export(msgspec.Struct):
     row_count: int
 
 
-_TYPES = [EventBatch, Accepted, ErrorReply, Status, Readiness, Receipt, QueryRequest, QueryResult, Export]
+_TYPES = [EventBatch, Accepted, SentryAccepted, ErrorReply, Status, Readiness, Receipt, QueryRequest, QueryResult, Export]
 
 
 def _ref(t: type) -> dict:
@@ -70,11 +74,32 @@ def _errors(*codes: int) -> dict:
         403: "Daily quota exhausted: do not retry before the reset time",
         404: "Nothing of the caller's tenant matches",
         413: "Body over 1 MiB after decompression, or over 500 events",
-        415: "Content-Type is not application/json, or Content-Encoding is not gzip/identity",
-        429: "Rate limited: retry after Retry-After seconds",
+        415: "Content-Type not accepted by this route, or Content-Encoding is not gzip/deflate/br/identity",
+        429: "Rate limited (or, for Sentry and OTLP clients, quota exhausted): retry after Retry-After seconds",
         503: "Busy (spool full, memory bound, storage catching up): retry after Retry-After seconds",
     }
     return {str(code): _json(ErrorReply, text[code]) for code in codes}
+
+
+_PROJECT_ID = {"name": "project_id", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[0-9]{1,12}$"}}
+_SENTRY_KEY = {"name": "sentry_key", "in": "query", "required": False, "schema": {"type": "string"}}
+_TEXT = {"schema": {"type": "string"}}
+
+
+def _sentry_route(summary: str, body: str) -> dict:
+    return {
+        "post": {
+            "summary": summary,
+            "description": "Sentry's protocol: the key comes from X-Sentry-Auth (sentry_key=...), the sentry_key query "
+            "parameter (browser SDKs) or Authorization: Bearer. The tenant's sentry_projects maps the project id to an app.",
+            "parameters": [_PROJECT_ID, _SENTRY_KEY],
+            "requestBody": {"required": True, "content": {"application/x-sentry-envelope": _TEXT, "text/plain": _TEXT, "application/json": {"schema": {"type": "object"}}} if body == "envelope" else {"application/json": {"schema": {"type": "object"}}, "text/plain": _TEXT}},
+            "responses": {
+                "200": _json(SentryAccepted, "Durably accepted; sessions counted; other item types acknowledged and dropped"),
+                **_errors(400, 401, 403, 413, 415, 429, 503),
+            },
+        }
+    }
 
 
 _INSTALL_ID = {"name": "install_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
@@ -116,12 +141,35 @@ def openapi_document() -> dict:
                     "summary": "Send a batch of events (ingest key)",
                     "security": _BEARER,
                     "parameters": [
-                        {"name": "Content-Encoding", "in": "header", "required": False, "schema": {"enum": ["gzip", "identity"]}},
+                        {"name": "Content-Encoding", "in": "header", "required": False, "schema": {"enum": ["gzip", "deflate", "br", "identity"]}},
+                        {"name": "key", "in": "query", "required": False, "schema": {"type": "string"}, "description": "The ingest key, for navigator.sendBeacon (text/plain), which cannot set headers"},
                     ],
-                    "requestBody": {"required": True, "content": {"application/json": {"schema": _ref(EventBatch)}}},
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": _ref(EventBatch)}, "text/plain": {"schema": {"type": "string"}}}},
                     "responses": {
                         "202": _json(Accepted, "Durably accepted (valid events), with the rejected ones listed"),
                         **_errors(400, 401, 403, 413, 415, 429, 503),
+                    },
+                }
+            },
+            "/api/{project_id}/envelope/": _sentry_route("Sentry envelope (any Sentry SDK)", "envelope"),
+            "/api/{project_id}/store/": _sentry_route("Sentry event, the older store endpoint", "store"),
+            "/v1/logs": {
+                "post": {
+                    "summary": "OTLP/HTTP logs (any OpenTelemetry SDK or Collector; ingest key as Bearer)",
+                    "security": _BEARER,
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {"schema": {"type": "object", "description": "ExportLogsServiceRequest, OTLP/JSON"}},
+                            "application/x-protobuf": {"schema": {"type": "string", "format": "binary"}},
+                        },
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "ExportLogsServiceResponse; partial_success counts the refused records",
+                            "content": {"application/json": {"schema": {"type": "object"}}, "application/x-protobuf": {"schema": {"type": "string", "format": "binary"}}},
+                        },
+                        **_errors(400, 401, 413, 415, 429, 503),
                     },
                 }
             },

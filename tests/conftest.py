@@ -54,6 +54,9 @@ apps = ["omnix-pos"]
 modules = ["sales", "pharmacy", "hr", "banking"]
 count_keys = ["branches", "users", "products", "sales_count"]
 deny_terms = ["Project Falcon"]
+attribute_keys = ["branch", "module", "feature.flag"]
+sentry_projects = {{ "17" = "omnix-pos" }}
+cors_origins = ["https://shop.example"]
 
 [tenants.globex]
 ingest_keys = ["{GLOBEX_INGEST}"]
@@ -61,6 +64,8 @@ admin_keys = ["{GLOBEX_ADMIN}"]
 apps = ["inventory-web"]
 modules = ["inventory"]
 count_keys = ["products"]
+sentry_projects = {{ "42" = "inventory-web" }}
+cors_origins = ["https://inventory.example"]
 
 [tenants.initech]
 ingest_keys = ["{INITECH_INGEST}"]
@@ -74,12 +79,14 @@ apps = ["omnix-pos"]
 modules = ["sales"]
 install_rate_limit_events_per_s = 0.1
 install_rate_limit_burst = 5
+sentry_projects = {{ "5" = "omnix-pos" }}
 
 [tenants.quota]
 ingest_keys = ["{QUOTA_INGEST}"]
 apps = ["omnix-pos"]
 modules = ["sales"]
 daily_event_quota = 10
+sentry_projects = {{ "6" = "omnix-pos" }}
 """
 
 

@@ -94,12 +94,17 @@ async def test_cluster_statements_parse_as_clickhouse_sql(collector):
 
 
 def test_every_cluster_statement_is_on_cluster_and_replicated_or_distributed():
-    database, *tables = _cluster_statements()
+    database, *statements = _cluster_statements()
     assert database == f"CREATE DATABASE IF NOT EXISTS telemetry ON CLUSTER {CLUSTER}"
-    assert len(tables) == 2 * len(TABLES)
+    tables = [s for s in statements if s.startswith("CREATE TABLE")]
+    upgrades = [s for s in statements if s.startswith("ALTER TABLE")]
+    assert len(tables) == 2 * len(TABLES) and len(upgrades) == 2 * len(TABLES)
+    assert len(tables) + len(upgrades) == len(statements)
     for statement in tables:
         assert f" ON CLUSTER {CLUSTER}\n" in statement
         assert re.search(r"ENGINE = (Replicated\w*MergeTree|Distributed)\(", statement), statement
+    for statement in upgrades:  # local and Distributed tables both get every column of their row type
+        assert f" ON CLUSTER {CLUSTER}\n" in statement and "ADD COLUMN IF NOT EXISTS" in statement
 
 
 @pytest.mark.parametrize("table", TABLES, ids=lambda t: t.name)

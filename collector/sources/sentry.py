@@ -394,6 +394,6 @@ async def post_store(request: web.Request) -> web.Response:
 
 
 ROUTES = (
-    ("POST", r"/api/{project_id:\d{1,12}}/envelope/", post_envelope, "sentry_envelope"),
-    ("POST", r"/api/{project_id:\d{1,12}}/store/", post_store, "sentry_store"),
+    ("POST", "/api/{project_id}/envelope/", post_envelope, "sentry_envelope"),
+    ("POST", "/api/{project_id}/store/", post_store, "sentry_store"),
 )

@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 from aiohttp import web
 
 
@@ -240,18 +239,3 @@ def _tail(path: Path, chars: int = 4000) -> str:
         return path.read_text(errors="replace")[-chars:]
     except OSError:
         return "(no log)"
-
-
-@pytest_asyncio.fixture
-async def page_server_factory():
-    servers: list[PageServer] = []
-
-    async def make(config: dict) -> PageServer:
-        server = PageServer(config=config)
-        await server.start()
-        servers.append(server)
-        return server
-
-    yield make
-    for server in servers:
-        await server.stop()
