@@ -13,6 +13,7 @@ import re
 import uuid
 from pathlib import Path
 
+import orjson
 import pytest
 
 from tests.conftest import ACME_INGEST, make_event
@@ -103,6 +104,22 @@ async def filled(collector):
     stored = await collector.wait_for_rows(f"SELECT count() FROM telemetry.events WHERE event_id IN ({ids})", len(events))
     assert stored == len(events)
     assert await collector.wait_for_rows("SELECT count() FROM telemetry.scrub_report WHERE tenant = 'acme'", 1) >= 1
+    # Release health, as a Sentry SDK sends it: one session that crashed, and an hour's aggregate.
+    sessions = b"\n".join(
+        orjson.dumps(part)
+        for part in (
+            {},
+            {"type": "session"},
+            {"sid": str(uuid.uuid4()), "init": True, "status": "crashed", "attrs": {"release": "omnix-pos@4.3.0"}},
+            {"type": "sessions"},
+            {"aggregates": [{"started": NOW.isoformat(), "exited": 40, "errored": 2}], "attrs": {"release": "omnix-pos@4.3.0"}},
+        )
+    )
+    response = await collector.session.post(
+        f"{collector.url}/api/17/envelope/?sentry_key={ACME_INGEST}", data=sessions, headers={"Content-Type": "text/plain"}
+    )
+    assert response.status == 200, await response.text()
+    assert await collector.wait_for_rows("SELECT count() FROM telemetry.release_health WHERE tenant = 'acme'", 1) >= 1
     return collector
 
 

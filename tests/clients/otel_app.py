@@ -10,8 +10,8 @@ It writes one info log (a name and an email in the message; an allowlisted
 ``branch`` and a not-allowlisted ``customer`` as ``extra``) and one
 ``log.exception`` for an exception whose message holds an email, a Kenyan phone
 number and a name. On stdout it prints one JSON line: the export results the
-exporter itself reported, so the test can tell "the SDK gave up" from "the
-collector dropped it".
+exporter itself reported and what each HTTP request carried, so the test can
+tell "the SDK gave up" from "the collector dropped it".
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ import json
 import logging
 import sys
 import warnings
+
+import requests
 
 from opentelemetry.exporter.otlp.proto.http import Compression
 from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
@@ -78,11 +80,25 @@ def main(url: str, key: str, install_id: str, session_id: str, compression: str)
             "host.name": HOST_NAME,
         }
     )
+    # The exporter's own HTTP session (a documented parameter), with a hook that notes what went over the wire.
+    sent: list[dict] = []
+    session = requests.Session()
+    session.hooks["response"].append(
+        lambda response, *args, **kwargs: sent.append(
+            {
+                "status": response.status_code,
+                "content_type": response.request.headers.get("Content-Type"),
+                "content_encoding": response.request.headers.get("Content-Encoding"),
+                "reply_content_type": response.headers.get("Content-Type"),
+            }
+        )
+    )
     exporter = OTLPLogExporter(
         endpoint=f"{url}/v1/logs",
         headers={"Authorization": f"Bearer {key}"},
         timeout=10,
         compression=Compression.Gzip if compression == "gzip" else Compression.NoCompression,
+        session=session,
     )
     recording = Recording(exporter)
     provider = LoggerProvider(resource=resource)
@@ -102,7 +118,7 @@ def main(url: str, key: str, install_id: str, session_id: str, compression: str)
 
     flushed = provider.force_flush(timeout_millis=20_000)
     provider.shutdown()
-    print(json.dumps({"flushed": flushed, "results": recording.results, "records": recording.records}))
+    print(json.dumps({"flushed": flushed, "results": recording.results, "records": recording.records, "requests": sent}))
     return 0 if flushed and recording.results and all(r == "SUCCESS" for r in recording.results) else 1
 
 
