@@ -13,10 +13,12 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import msgspec
 
 from schemas import Event
+from schemas.events import fits
 from schemas.rows import ReleaseHealthRow
 
 
@@ -57,3 +59,22 @@ class Decoded:
 Decoder = Callable[[bytes, SourceOptions, dt.datetime], Decoded]
 
 NO_ID = uuid.UUID(int=0)  # an SDK that gave no install or session id: nothing links its events
+
+
+def fitting(kind: Any, value: object) -> str | None:
+    """``value`` if a field annotated ``kind`` accepts it, else None: an optional value that would not fit is left out."""
+    return value if fits(kind, value) else None  # type: ignore[return-value]
+
+
+def without_none(fields: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+def parse_uuid(value: object) -> uuid.UUID | None:
+    """A UUID in any of its usual spellings (with or without dashes), else None."""
+    if not isinstance(value, str) or len(value) > 36:
+        return None
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None

@@ -26,7 +26,7 @@ from opentelemetry.proto.collector.logs.v1.logs_service_pb2 import ExportLogsSer
 from collector.auth import Role
 from collector.http import error, principal
 from collector.pipeline import Refusal, ingest
-from collector.sources.base import NO_ID, BodyRejected, Decoded, SourceOptions
+from collector.sources.base import NO_ID, BodyRejected, Decoded, SourceOptions, fitting, parse_uuid, without_none
 from schemas import EventRejected, convert_event
 from schemas.events import (
     MAX_ATTRIBUTE_CHARS,
@@ -143,19 +143,19 @@ def _event_fields(resource: dict[str, str], resource_bytes: bytes, record, index
     service = attributes.get("service.name")
     fields: dict[str, Any] = {
         "event_id": uuid.UUID(bytes=digest.digest()[:16], version=4),
-        "install_id": _uuid(attributes.get("service.instance.id")) or NO_ID,
-        "session_id": _uuid(attributes.get("session.id")) or NO_ID,
+        "install_id": parse_uuid(attributes.get("service.instance.id")) or NO_ID,
+        "session_id": parse_uuid(attributes.get("session.id")) or NO_ID,
         "ts": _time(record.time_unix_nano or record.observed_time_unix_nano) or now,
         "app": {
             "name": service if fits(AppName, service) else "unknown",
-            "version": _fit(Version, attributes.get("service.version")) or "unknown",
+            "version": fitting(Version, attributes.get("service.version")) or "unknown",
             "platform": _PLATFORMS.get(os_type, "other"),
         },
-        "os": {"name": os_name if fits(OsName, os_name) else "unknown", "version": _fit(Version, attributes.get("os.version")) or "unknown"},
-        "module": _fit(ModuleName, attributes.get("module")) or "unknown",
-        "environment": _fit(Environment, attributes.get("deployment.environment.name") or attributes.get("deployment.environment")),
-        "sdk": _pruned({"name": _fit(ShortName, attributes.get("telemetry.sdk.name")), "version": _fit(Version, attributes.get("telemetry.sdk.version"))}),
-        "runtime": _pruned({"name": _fit(ShortName, attributes.get("process.runtime.name")), "version": _fit(Version, attributes.get("process.runtime.version"))}),
+        "os": {"name": os_name if fits(OsName, os_name) else "unknown", "version": fitting(Version, attributes.get("os.version")) or "unknown"},
+        "module": fitting(ModuleName, attributes.get("module")) or "unknown",
+        "environment": fitting(Environment, attributes.get("deployment.environment.name") or attributes.get("deployment.environment")),
+        "sdk": without_none({"name": fitting(ShortName, attributes.get("telemetry.sdk.name")), "version": fitting(Version, attributes.get("telemetry.sdk.version"))}),
+        "runtime": without_none({"name": fitting(ShortName, attributes.get("process.runtime.name")), "version": fitting(Version, attributes.get("process.runtime.version"))}),
     }
     kept = {k: v[:MAX_ATTRIBUTE_CHARS] for k, v in attributes.items() if k not in CONSUMED and fits(AttributeKey, k)}
     if kept:
@@ -201,23 +201,6 @@ def _time(nanos: int) -> dt.datetime | None:
         return dt.datetime.fromtimestamp(nanos / 1e9, dt.timezone.utc) if nanos else None
     except (OverflowError, OSError, ValueError):
         return None
-
-
-def _uuid(value: str | None) -> uuid.UUID | None:
-    if not value or len(value) > 36:
-        return None
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
-
-
-def _fit(kind: Any, value: object) -> str | None:
-    return value if fits(kind, value) else None  # type: ignore[return-value]
-
-
-def _pruned(fields: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in fields.items() if v is not None}
 
 
 # ---- the event loop's half --------------------------------------------------------------------------

@@ -29,8 +29,8 @@ from aiohttp import web
 
 from collector.auth import Role, bearer_key
 from collector.http import error, json_reply, principal
-from collector.pipeline import Outcome, Refusal, ingest
-from collector.sources.base import NO_ID, BodyRejected, Decoded, SourceOptions
+from collector.pipeline import Refusal, ingest
+from collector.sources.base import NO_ID, BodyRejected, Decoded, SourceOptions, fitting, parse_uuid, without_none
 from collector.tenancy import TENANCY
 from schemas import EventRejected, ReleaseHealthRow, convert_event
 from schemas.events import (
@@ -158,13 +158,13 @@ def _add_event(decoded: Decoded, index: int, payload: dict, options: SourceOptio
 
 def _event_fields(payload: dict, options: SourceOptions, now: dt.datetime, fallback_id) -> dict[str, Any]:
     """Our event, from the allowlisted parts of a Sentry event; nothing else of it is read."""
-    event_id = _uuid(payload.get("event_id")) or _uuid(fallback_id)
+    event_id = parse_uuid(payload.get("event_id")) or parse_uuid(fallback_id)
     if event_id is None:
         raise EventRejected("event_id is not a 32-digit hex id at $.event_id")
     contexts = _dict(payload.get("contexts"))
     os_context, device, runtime, browser = (_dict(contexts.get(k)) for k in ("os", "device", "runtime", "browser"))
     tags = _tags(payload.get("tags"))
-    user_id = _uuid(_dict(payload.get("user")).get("id"))  # an install id the app chose to send; else nothing
+    user_id = parse_uuid(_dict(payload.get("user")).get("id"))  # an install id the app chose to send; else nothing
     os_name = _str(os_context.get("name"))
     fields: dict[str, Any] = {
         "type": "error",
@@ -173,13 +173,13 @@ def _event_fields(payload: dict, options: SourceOptions, now: dt.datetime, fallb
         "session_id": NO_ID,
         "ts": _time(payload.get("timestamp")) or now,
         "app": {"name": options.app, "version": _release_version(payload.get("release")), "platform": _platform(os_name, payload, browser)},
-        "os": {"name": os_name if fits(OsName, os_name) else "unknown", "version": _fit(Version, os_context.get("version")) or "unknown"},
-        "module": _fit(ModuleName, tags.get("module")) or "unknown",
-        "environment": _fit(Environment, payload.get("environment")),
-        "sdk": _pruned({"name": _fit(ShortName, _dict(payload.get("sdk")).get("name")), "version": _fit(Version, _dict(payload.get("sdk")).get("version"))}),
-        "device": _pruned({"family": _fit(ShortName, device.get("family")), "model": _fit(DeviceModel, device.get("model"))}),
-        "runtime": _pruned({"name": _fit(ShortName, runtime.get("name")), "version": _fit(Version, runtime.get("version"))}),
-        "browser": _pruned({"name": _fit(ShortName, browser.get("name")), "version": _fit(Version, browser.get("version"))}),
+        "os": {"name": os_name if fits(OsName, os_name) else "unknown", "version": fitting(Version, os_context.get("version")) or "unknown"},
+        "module": fitting(ModuleName, tags.get("module")) or "unknown",
+        "environment": fitting(Environment, payload.get("environment")),
+        "sdk": without_none({"name": fitting(ShortName, _dict(payload.get("sdk")).get("name")), "version": fitting(Version, _dict(payload.get("sdk")).get("version"))}),
+        "device": without_none({"family": fitting(ShortName, device.get("family")), "model": fitting(DeviceModel, device.get("model"))}),
+        "runtime": without_none({"name": fitting(ShortName, runtime.get("name")), "version": fitting(Version, runtime.get("version"))}),
+        "browser": without_none({"name": fitting(ShortName, browser.get("name")), "version": fitting(Version, browser.get("version"))}),
         "error": _error(payload),
     }
     if tags:
@@ -270,7 +270,7 @@ def _add_sessions(decoded: Decoded, item_type: str, payload: dict, raw: bytes, o
 def _release_version(release: object) -> str:
     """``omnix-pos@4.2.10+512`` → ``4.2.10+512``; a release that is not a version (a commit hash) → ``unknown``."""
     text = _str(release) or ""
-    return _fit(Version, text.rsplit("@", 1)[-1]) or "unknown"
+    return fitting(Version, text.rsplit("@", 1)[-1]) or "unknown"
 
 
 def _session_environment(value: object) -> str:
@@ -306,13 +306,6 @@ def _tags(value: object) -> dict[str, str]:
     return tags
 
 
-def _uuid(value: object) -> uuid.UUID | None:
-    if not isinstance(value, str) or len(value) > 36:
-        return None
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
 
 
 def _time(value: object) -> dt.datetime | None:
@@ -333,14 +326,6 @@ def _str(value: object) -> str | None:
 
 def _dict(value: object) -> dict:
     return value if isinstance(value, dict) else {}
-
-
-def _fit(kind: Any, value: object) -> str | None:
-    return value if fits(kind, value) else None  # type: ignore[return-value]
-
-
-def _pruned(fields: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in fields.items() if v is not None}
 
 
 # ---- the event loop's half: routes, keys, replies --------------------------------------------------
