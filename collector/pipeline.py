@@ -1,8 +1,9 @@
 """The one ingest path every source shares, after its wire format is read.
 
-In order: the body within its size limit, the browser origin, consent signals
-(Do Not Track), back-pressure, then a scrubbing worker (the source's decoder,
-the identifier check, the scrubber), rate limits, the duplicate check and the
+In order: the browser origin, the body within its size limit, back-pressure,
+the decode phase in a scrubbing worker (the source's decoder, then the
+identifier check), consent signals (Do Not Track), rate limits and the
+duplicate check; only then the scrub phase, of the events still kept, and the
 spool. Nothing is acknowledged before the spool's fsync. Each source turns the
 ``Outcome`` or ``Refusal`` into its own reply. Reasons and log fields name
 counts, fields and limits, never a value, key or id.
@@ -20,7 +21,7 @@ from aiohttp import web
 from collector.auth import Principal
 from collector.body import BadEncoding, BodyTooLarge, read_body
 from collector.resources import MEMORY, METRICS, SCRUB_POOL, SINK
-from collector.scrub_pool import ScrubberUnavailable
+from collector.scrub_pool import Held, ScrubberUnavailable
 from collector.sources.base import NO_ID, SourceOptions
 from collector.tenancy import TENANCY
 from collector.worker import BatchResult
@@ -63,7 +64,9 @@ def busy() -> Refusal:
 async def ingest(
     request: web.Request, caller: Principal, source: str, options: SourceOptions = SourceOptions()
 ) -> Outcome | Refusal:
-    tenancy, metrics, sink = request.app[TENANCY], request.app[METRICS], request.app[SINK]
+    """Every stage after a source has authenticated the caller and checked its content type."""
+    app = request.app
+    tenancy, metrics, sink, pool = app[TENANCY], app[METRICS], app[SINK], app[SCRUB_POOL]
     tenant = tenancy.tenant(caller.tenant)
     origin = request.headers.get("Origin")
     if origin is not None and origin not in tenant.cors_origins:
@@ -75,55 +78,57 @@ async def ingest(
         return Refusal(413, f"body exceeds {MAX_BODY_BYTES} bytes after decompression", "body")
     except BadEncoding as exc:
         return Refusal(415 if "unsupported" in str(exc) else 400, str(exc), "body")
-    pool = request.app[SCRUB_POOL]
-    now = dt.datetime.now(dt.timezone.utc)
-    if do_not_track(request) and not tenant.app_records_consent:
-        try:
-            counted = await pool.process(caller.tenant, tenancy.policy(caller.tenant), source, options, body, now, True)
-        except ScrubberUnavailable:
-            return busy()
-        if counted.envelope_status:
-            return Refusal(counted.envelope_status, counted.envelope_error, "body")
-        metrics.dropped.labels(caller.tenant, "do_not_track").inc(counted.total)
-        return Outcome(counted, counted.total, dropped=counted.total)
-    if not sink.has_room_for(len(body)) or request.app[MEMORY].over_limit:
+    consent_refused = do_not_track(request) and not tenant.app_records_consent
+    if not consent_refused and (not sink.has_room_for(len(body)) or app[MEMORY].over_limit):
         return busy()
 
+    now = dt.datetime.now(dt.timezone.utc)
     try:
-        result = await pool.process(caller.tenant, tenancy.policy(caller.tenant), source, options, body, now)
+        held, found = await pool.decode(caller.tenant, tenancy.policy(caller.tenant), source, options, body, now)
     except ScrubberUnavailable:
         return busy()
-    if result.envelope_status:
-        return Refusal(result.envelope_status, result.envelope_error, "body")
-    for _, reason in result.rejected:
-        metrics.rejected.labels(caller.tenant, reason).inc()
-    for item_type, count in result.ignored.items():
-        metrics.ignored_items.labels(caller.tenant, source, item_type).inc(count)
-    accepted = len(result.event_ids)
-    if accepted or result.session_keys:
-        installs = Counter(install for install in result.install_ids if install != NO_ID)
-        decision = tenancy.limiter.check(caller.tenant, installs, accepted + len(result.session_keys))
-        if decision.quota_exhausted:
-            metrics.limited.labels(caller.tenant, "daily_quota").inc()
-            return Refusal(
-                403,
-                f"daily event quota exhausted until {decision.quota_resets_at}; do not retry before",
-                "quota",
-                decision.retry_after_s,
-            )
-        if not decision.allowed:
-            metrics.limited.labels(caller.tenant, "rate").inc()
-            return Refusal(429, "rate limit exceeded; retry later", "rate", decision.retry_after_s)
+    try:
+        outcome = await _decide_and_store(app, caller, source, held, found, consent_refused)
+    except ScrubberUnavailable:
+        return busy()
+    finally:
+        if not held.done:
+            pool.discard(held)
+    if isinstance(outcome, Outcome):
+        _log_batch(caller, source, outcome)
+    return outcome
 
-    ids = [*result.event_ids, *result.session_keys]
+
+async def _decide_and_store(
+    app: web.Application, caller: Principal, source: str, held: Held, found: BatchResult, consent_refused: bool
+) -> Outcome | Refusal:
+    """What the decode phase found, through consent, limits and the duplicate check; only then scrubbed."""
+    tenancy, metrics, sink, pool = app[TENANCY], app[METRICS], app[SINK], app[SCRUB_POOL]
+    if found.envelope_status:
+        return Refusal(found.envelope_status, found.envelope_error, "body")
+    if consent_refused:  # acknowledged, so the SDK does not retry, and never scrubbed or stored
+        metrics.dropped.labels(caller.tenant, "do_not_track").inc(found.total)
+        return Outcome(found, found.total, dropped=found.total)
+    for _, reason in found.rejected:
+        metrics.rejected.labels(caller.tenant, reason).inc()
+    for item_type, count in found.ignored.items():
+        metrics.ignored_items.labels(caller.tenant, source, item_type).inc(count)
+    accepted = len(found.event_ids)
+    if refusal := _limited(tenancy, metrics, caller.tenant, found):
+        return refusal
+
+    ids = [*found.event_ids, *found.session_keys]
     fresh = sink.idempotency.claim(caller.tenant, ids)
     claimed = [key for key, is_new in zip(ids, fresh) if is_new]
+    duplicates = accepted - sum(fresh[:accepted])
     dropped = 0
     if claimed:
-        keep_events, keep_sessions = fresh[:accepted], fresh[accepted:]
         try:
+            held.done = True
+            scrubbed = await pool.scrub(held, fresh[:accepted], fresh[accepted:])
+            # Only fresh rows were scrubbed; the sink still drops rows of an installation revoked meanwhile.
             dropped = await sink.submit_record(
-                caller.tenant, result.spool_record, result.install_hashes, keep_events, keep_sessions or None
+                caller.tenant, scrubbed.spool_record, scrubbed.install_hashes, [True] * len(scrubbed.install_hashes)
             )
         except SpoolFull:
             sink.idempotency.release(caller.tenant, claimed)
@@ -131,24 +136,43 @@ async def ingest(
         except BaseException:
             sink.idempotency.release(caller.tenant, claimed)
             raise
-    duplicates = sum(1 for is_new in fresh[:accepted] if not is_new)
     metrics.accepted.labels(caller.tenant).inc(accepted)
-    if result.session_keys:
+    if found.session_keys:
         metrics.sessions.labels(caller.tenant).inc(sum(fresh[accepted:]))
     if duplicates:
         metrics.dropped.labels(caller.tenant, "duplicate").inc(duplicates)
     if dropped:
         metrics.dropped.labels(caller.tenant, "consent_revoked").inc(dropped)
+    return Outcome(found, accepted, duplicates, dropped)
+
+
+def _limited(tenancy, metrics, tenant: str, found: BatchResult) -> Refusal | None:
+    """The tenant's and each installation's rate limit, and the daily quota, charged for the whole request."""
+    accepted = len(found.event_ids)
+    if not accepted and not found.session_keys:
+        return None
+    installs = Counter(install for install in found.install_ids if install != NO_ID)
+    decision = tenancy.limiter.check(tenant, installs, accepted + len(found.session_keys))
+    if decision.quota_exhausted:
+        metrics.limited.labels(tenant, "daily_quota").inc()
+        message = f"daily event quota exhausted until {decision.quota_resets_at}; do not retry before"
+        return Refusal(403, message, "quota", decision.retry_after_s)
+    if not decision.allowed:
+        metrics.limited.labels(tenant, "rate").inc()
+        return Refusal(429, "rate limit exceeded; retry later", "rate", decision.retry_after_s)
+    return None
+
+
+def _log_batch(caller: Principal, source: str, outcome: Outcome) -> None:
     log.info(
         "batch",
         extra={
             "tenant": caller.tenant,
             "key_id": caller.key_id,
             "source": source,
-            "accepted": accepted,
-            "duplicates": duplicates,
-            "dropped": dropped,
-            "rejected": len(result.rejected),
+            "accepted": outcome.accepted,
+            "duplicates": outcome.duplicates,
+            "dropped": outcome.dropped,
+            "rejected": len(outcome.result.rejected),
         },
     )
-    return Outcome(result, accepted, duplicates, dropped)

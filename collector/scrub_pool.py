@@ -22,6 +22,7 @@ import logging
 import multiprocessing
 import os
 import socket
+from dataclasses import dataclass
 
 from collector import worker
 from collector.sources.base import SourceOptions
@@ -47,6 +48,15 @@ class _Worker:
         self.alive = True
 
 
+@dataclass
+class Held:
+    """A body a worker has decoded and holds until ``ScrubPool.scrub`` or ``ScrubPool.discard``."""
+
+    worker: _Worker
+    token: int
+    done: bool = False  # scrub was asked for: the worker has let go of the body
+
+
 class ScrubPool:
     def __init__(self, id_hash_secret: bytes, workers: int = 0, start_timeout_s: float = 120.0):
         self._secret = id_hash_secret
@@ -57,6 +67,7 @@ class ScrubPool:
         self._someone_alive = asyncio.Event()
         self._tasks: set[asyncio.Task] = set()
         self._closing = False
+        self._tokens = 0
 
     @property
     def pids(self) -> list[int]:
@@ -145,16 +156,10 @@ class ScrubPool:
     def _least_busy(self) -> _Worker | None:
         return min(self._live, key=lambda w: len(w.waiting), default=None)
 
-    async def process(
-        self,
-        tenant: str,
-        policy: TenantPolicy,
-        source: str,
-        options: SourceOptions,
-        body: bytes,
-        now: dt.datetime,
-        count_only: bool = False,
-    ) -> worker.BatchResult:
+    async def decode(
+        self, tenant: str, policy: TenantPolicy, source: str, options: SourceOptions, body: bytes, now: dt.datetime
+    ) -> tuple[Held, worker.BatchResult]:
+        """The decode phase on the least busy worker; the worker holds the decoded body for ``scrub`` or ``discard``."""
         one = self._least_busy()
         if one is None:
             try:
@@ -164,10 +169,28 @@ class ScrubPool:
             one = self._least_busy()
             if one is None:
                 raise ScrubberUnavailable()
-        request = worker.encode_request(tenant, policy, source, options, body, now, count_only)
-        future: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
-        one.waiting.append(future)
-        one.writer.write(worker.FRAME_HEADER.pack(len(request)) + request)
+        self._tokens += 1
+        held = Held(one, self._tokens)
+        reply = await self._call(one, worker.Decode(held.token, tenant, policy, source, options, body, now))
+        return held, worker.decode_batch(reply)
+
+    async def scrub(self, held: Held, keep_events: list[bool], keep_sessions: list[bool]) -> worker.Scrubbed:
+        """The scrub phase, on the worker that decoded: only the kept events are scrubbed and encoded."""
+        if not held.worker.alive:
+            raise ScrubberUnavailable()
+        scrubbed = worker.decode_scrubbed(await self._call(held.worker, worker.Scrub(held.token, keep_events, keep_sessions)))
+        if not scrubbed.found:
+            raise ScrubberUnavailable()
+        return scrubbed
+
+    def discard(self, held: Held) -> None:
+        """Tell the worker to forget a decoded body; nothing waits for the answer."""
+        if held.worker.alive:
+            future = self._send(held.worker, worker.Discard(held.token))
+            future.add_done_callback(lambda done: done.exception())  # a lost worker's error is nobody's concern
+
+    async def _call(self, one: _Worker, request) -> memoryview:
+        future = self._send(one, request)
         try:
             await one.writer.drain()
         except ConnectionError:
@@ -175,7 +198,14 @@ class ScrubPool:
         reply = await future
         if reply[:1] != worker.REPLY_OK:
             raise ScrubberFailed(reply[1:].decode(errors="replace"))
-        return worker.decode_result(memoryview(reply)[1:])
+        return memoryview(reply)[1:]
+
+    def _send(self, one: _Worker, request) -> asyncio.Future[bytes]:
+        encoded = worker.encode_request(request)
+        future: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
+        one.waiting.append(future)
+        one.writer.write(worker.FRAME_HEADER.pack(len(encoded)) + encoded)
+        return future
 
     async def close(self) -> None:
         """Close every worker's socket (each exits on end-of-file), then wait for them."""

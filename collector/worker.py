@@ -1,9 +1,12 @@
 """The CPU-heavy half of ingestion, run in worker processes: decode, validate, scrub, encode.
 
-The event loop's process only moves bytes: it hands a request body to a worker
-and gets back the spool record, ready to append, plus the few facts it needs to
-decide (event ids for idempotency, install ids for rate limits, install hashes
-for tombstones). Both directions carry bytes, never Python objects: pickling
+The event loop's process only moves bytes, in two phases per request. It hands a
+request body to a worker (``Decode``) and gets back the few facts it needs to
+decide: event ids for the duplicate check, install ids for rate limits. Then it
+asks the same worker to ``Scrub`` only the events it kept, and gets back the
+spool record, ready to append, with install hashes for tombstones; or it sends
+``Discard`` when a limit refused the request, so a flood of refused or retried
+requests costs no NER. Both directions carry bytes, never Python objects: pickling
 100 decoded events costs more than decoding them again, and unpickling the
 200 ``uuid.UUID`` of a result took a tenth of the event loop process's time
 under a structured burst; msgspec decodes the same result in C.
@@ -14,6 +17,7 @@ once by ``serve``; ``collector.scrub_pool`` starts the workers and talks to them
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import gc
 import socket
@@ -28,7 +32,7 @@ from sink import encode_record
 
 
 class BatchResult(msgspec.Struct, array_like=True):
-    """What a worker made of one request body."""
+    """What a worker found in one request body, before anything is scrubbed (the decode phase)."""
 
     envelope_status: int  # 0 when the body was fine, else the HTTP status to answer
     envelope_error: str
@@ -36,21 +40,50 @@ class BatchResult(msgspec.Struct, array_like=True):
     rejected: list[tuple[int, str]]
     event_ids: list[uuid.UUID]  # of the valid events, in row order
     install_ids: list[uuid.UUID]
-    install_hashes: list[str]
-    spool_record: bytes  # sink.encode_record of every valid event's row (and session rows)
     session_keys: list[uuid.UUID] = []  # idempotency key of each session row, in row order
     ignored: dict[str, int] = {}  # item types acknowledged and not stored, by count
 
 
-class _Request(msgspec.Struct, array_like=True):
+class Scrubbed(msgspec.Struct, array_like=True):
+    """The rows kept by the scrub phase, ready to append to the spool."""
+
+    found: bool  # False if the worker no longer held the decoded body (see MAX_PENDING)
+    install_hashes: list[str] = []
+    spool_record: bytes = b""  # sink.encode_record of the kept events' rows and session rows
+
+
+# The worker protocol: Decode, then either Scrub (of the events the collector kept) or Discard. Between
+# the two the collector applies rate limits and the duplicate check, so that no CPU is spent scrubbing
+# what a limit refuses or what was stored already. A worker answers its frames in order.
+class Decode(msgspec.Struct, array_like=True, tag=1):
+    token: int
     tenant: str
     policy: TenantPolicy
     source: str
     options: SourceOptions
     body: bytes
     now: dt.datetime
-    count_only: bool  # Do Not Track: count what would be events, scrub and store nothing
 
+
+class Scrub(msgspec.Struct, array_like=True, tag=2):
+    token: int
+    keep_events: list[bool]
+    keep_sessions: list[bool]
+
+
+class Discard(msgspec.Struct, array_like=True, tag=3):
+    token: int
+
+
+class _Pending(msgspec.Struct):
+    request: Decode
+    events: list
+    sessions: list
+
+
+# Decoded bodies a worker holds between the two phases. The collector sends Scrub or Discard for every
+# Decode; the bound only matters if it did not, and then the oldest is forgotten (its Scrub: found=False).
+MAX_PENDING = 256
 
 # Frames on the worker's socket: a little-endian u32 length, then the payload.
 # The first frame a worker sends is READY; each reply starts with REPLY_OK or
@@ -60,25 +93,22 @@ READY = b"ready"
 REPLY_OK, REPLY_FAILED = b"\x00", b"\x01"
 
 _request_encoder = msgspec.msgpack.Encoder()
-_request_decoder = msgspec.msgpack.Decoder(_Request)
+_request_decoder = msgspec.msgpack.Decoder(Decode | Scrub | Discard)
 _result_encoder = msgspec.msgpack.Encoder(uuid_format="bytes")
-_result_decoder = msgspec.msgpack.Decoder(BatchResult)
+_batch_decoder = msgspec.msgpack.Decoder(BatchResult)
+_scrubbed_decoder = msgspec.msgpack.Decoder(Scrubbed)
 
 
-def encode_request(
-    tenant: str,
-    policy: TenantPolicy,
-    source: str,
-    options: SourceOptions,
-    body: bytes,
-    now: dt.datetime,
-    count_only: bool = False,
-) -> bytes:
-    return _request_encoder.encode(_Request(tenant, policy, source, options, body, now, count_only))
+def encode_request(request: Decode | Scrub | Discard) -> bytes:
+    return _request_encoder.encode(request)
 
 
-def decode_result(encoded: bytes | memoryview) -> BatchResult:
-    return _result_decoder.decode(encoded)
+def decode_batch(encoded: bytes | memoryview) -> BatchResult:
+    return _batch_decoder.decode(encoded)
+
+
+def decode_scrubbed(encoded: bytes | memoryview) -> Scrubbed:
+    return _scrubbed_decoder.decode(encoded)
 
 
 def serve(sock: socket.socket, id_hash_secret: bytes) -> None:
@@ -88,12 +118,13 @@ def serve(sock: socket.socket, id_hash_secret: bytes) -> None:
     # out of later GC passes, a full collection no longer stops a batch for ~100 ms.
     gc.collect()
     gc.freeze()
+    pending: collections.OrderedDict[int, _Pending] = collections.OrderedDict()
     with sock:
         _send_frame(sock, READY)
         while (frame := _receive_frame(sock)) is not None:
-            request = _request_decoder.decode(frame)
             try:
-                result = process_with(scrubber, request)
+                request = _request_decoder.decode(frame)
+                result = answer(scrubber, pending, request)
                 reply = REPLY_OK + _result_encoder.encode(result)
             except Exception as exc:  # noqa: BLE001 - the collector answers 500; the worker keeps serving
                 reply = REPLY_FAILED + type(exc).__name__.encode()
@@ -123,43 +154,67 @@ def _receive_exactly(sock: socket.socket, size: int) -> bytes | None:
     return bytes(buffer)
 
 
-def process_with(scrubber: EventScrubber, request: _Request) -> BatchResult:
-    """Decode with the request's source, then the one shared path: identifier check, scrub, encode."""
+def answer(scrubber: EventScrubber, pending: collections.OrderedDict[int, _Pending], request) -> object:
+    if isinstance(request, Decode):
+        result, held = decode_phase(scrubber, request)
+        if held is not None:
+            pending[request.token] = held
+            if len(pending) > MAX_PENDING:
+                pending.popitem(last=False)
+        return result
+    held = pending.pop(request.token, None)
+    if isinstance(request, Discard):
+        return None
+    if held is None:
+        return Scrubbed(found=False)
+    return scrub_phase(scrubber, held, request.keep_events, request.keep_sessions)
+
+
+def decode_phase(scrubber: EventScrubber, request: Decode) -> tuple[BatchResult, _Pending | None]:
+    """The request's source decodes, then every structured field passes the identifier check."""
     # Imported here, not at the top: the sources' HTTP halves import the pipeline, which imports this module.
     from collector.sources.registry import DECODERS
 
     try:
         decoded = DECODERS[request.source](request.body, request.options, request.now)
     except BodyRejected as exc:
-        return _envelope_error(exc.status, exc.message)
-    if request.count_only:
-        return BatchResult(0, "", decoded.total, [], [], [], [], b"", [], decoded.ignored)
+        return _envelope_error(exc.status, exc.message), None
     events, rejected = [], list(decoded.rejected)
     for index, event in zip(decoded.positions, decoded.events):
         if (reason := scrubber.identifier_field(event)) is not None:
             rejected.append((index, reason))
             continue
         events.append(event)
-    batch = (
-        scrubber.scrub_batch(request.tenant, request.policy, events, request.now, request.source) if events else None
-    )
-    rows = batch.rows if batch else []
-    sessions = [msgspec.structs.replace(row, tenant=request.tenant) for row in decoded.sessions]
-    return BatchResult(
+    result = BatchResult(
         envelope_status=0,
         envelope_error="",
         total=decoded.total,
         rejected=sorted(rejected),
         event_ids=[e.event_id for e in events],
         install_ids=[e.install_id for e in events],
-        install_hashes=[row.install_hash for row in rows],
-        spool_record=encode_record(request.tenant, rows, batch.report if batch else [], sessions)
-        if rows or sessions
-        else b"",
         session_keys=decoded.session_keys,
         ignored=decoded.ignored,
+    )
+    return result, _Pending(request, events, decoded.sessions)
+
+
+def scrub_phase(scrubber: EventScrubber, held: _Pending, keep_events: list[bool], keep_sessions: list[bool]) -> Scrubbed:
+    """Scrub and encode only the events (and session rows) the collector kept."""
+    request = held.request
+    events = [event for event, keep in zip(held.events, keep_events, strict=True) if keep]
+    sessions = [
+        msgspec.structs.replace(row, tenant=request.tenant)
+        for row, keep in zip(held.sessions, keep_sessions, strict=True)
+        if keep
+    ]
+    batch = scrubber.scrub_batch(request.tenant, request.policy, events, request.now, request.source) if events else None
+    rows = batch.rows if batch else []
+    return Scrubbed(
+        found=True,
+        install_hashes=[row.install_hash for row in rows],
+        spool_record=encode_record(request.tenant, rows, batch.report if batch else [], sessions) if rows or sessions else b"",
     )
 
 
 def _envelope_error(status: int, message: str) -> BatchResult:
-    return BatchResult(status, message, 0, [], [], [], [], b"")
+    return BatchResult(status, message, 0, [], [], [])

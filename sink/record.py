@@ -62,16 +62,11 @@ def lines(blob: bytes) -> list[bytes]:
     return blob.split(b"\n")[:-1] if blob else []
 
 
-def keep_events(
-    record: SpoolRecord, keep: Sequence[bool], keep_sessions: Sequence[bool] | None = None
-) -> SpoolRecord:
-    """The record with only the event (and session) lines whose ``keep`` is True; the scrub report stays whole."""
+def keep_events(record: SpoolRecord, keep: Sequence[bool]) -> SpoolRecord:
+    """The record with only the event lines whose ``keep`` is True; the scrub report and session counts stay whole."""
     kept = [(h, line) for h, line, k in zip(record.install_hashes, lines(record.events), keep, strict=True) if k]
     events = b"".join(line + b"\n" for _, line in kept)
-    sessions = record.sessions
-    if keep_sessions is not None:
-        sessions = b"".join(line + b"\n" for line, k in zip(lines(sessions), keep_sessions, strict=True) if k)
-    return SpoolRecord(record.tenant, [h for h, _ in kept], events, record.report, sessions)
+    return SpoolRecord(record.tenant, [h for h, _ in kept], events, record.report, record.sessions)
 
 
 def encode(record: SpoolRecord) -> bytes:

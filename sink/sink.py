@@ -158,14 +158,7 @@ class Sink:
         self._spool.release(segment)
         self._outstanding.discard(segment.seq)
 
-    async def submit_record(
-        self,
-        tenant: str,
-        record: bytes,
-        install_hashes: list[str],
-        keep: list[bool],
-        keep_sessions: list[bool] | None = None,
-    ) -> int:
+    async def submit_record(self, tenant: str, record: bytes, install_hashes: list[str], keep: list[bool]) -> int:
         """Make an encoded SpoolRecord (``sink.record``) durable; raises SpoolFull when the collector must push back.
 
         ``keep[i]`` False drops row i (a duplicate). Rows of an installation whose
@@ -175,10 +168,10 @@ class Sink:
         worker's bytes untouched. Returns how many rows were dropped for consent.
         """
         revoked = [(tenant, h) in self.tombstones for h in install_hashes]
-        if all(keep) and not any(revoked) and (keep_sessions is None or all(keep_sessions)):
+        if all(keep) and not any(revoked):
             await self._spool.append(record)
             return 0
-        kept = keep_events(decode_record(record), [k and not r for k, r in zip(keep, revoked)], keep_sessions)
+        kept = keep_events(decode_record(record), [k and not r for k, r in zip(keep, revoked)])
         await self._spool.append(encode(kept))
         return sum(1 for k, r in zip(keep, revoked) if k and r)
 

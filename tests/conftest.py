@@ -36,6 +36,7 @@ GLOBEX_ADMIN = "ak_globex_0123456789abcdef01"
 INITECH_INGEST = "ik_initech_0123456789abcdef"
 LIMITED_INGEST = "ik_limited_0123456789abcdef"
 QUOTA_INGEST = "ik_quota_0123456789abcdef01"
+FRUGAL_INGEST = "ik_frugal_0123456789abcdef"
 OPERATOR = "ok_operator_0123456789abcdef"
 
 CONFIG_TOML = f"""
@@ -80,6 +81,14 @@ modules = ["sales"]
 install_rate_limit_events_per_s = 0.1
 install_rate_limit_burst = 5
 sentry_projects = {{ "5" = "omnix-pos" }}
+
+# Only tests/test_scrub_only_what_is_kept.py sends to this tenant: it counts the tenant's scrub report.
+[tenants.frugal]
+ingest_keys = ["{FRUGAL_INGEST}"]
+apps = ["omnix-pos"]
+modules = ["sales"]
+install_rate_limit_events_per_s = 0.01
+install_rate_limit_burst = 3
 
 [tenants.quota]
 ingest_keys = ["{QUOTA_INGEST}"]

@@ -94,6 +94,8 @@ def _parse(body: bytes, content_type: str) -> ExportLogsServiceRequest:
             document = _json.decode(body)
         except (msgspec.DecodeError, RecursionError):
             raise BodyRejected(400, "the body is not OTLP/JSON: malformed JSON") from None
+        if not isinstance(document, dict):  # ParseDict would read a list or a string as an empty request
+            raise BodyRejected(400, "the body is not an OTLP/JSON ExportLogsServiceRequest")
         _drop_hex_ids(document)
         try:
             json_format.ParseDict(document, request, ignore_unknown_fields=True)
@@ -107,16 +109,19 @@ def _parse(body: bytes, content_type: str) -> ExportLogsServiceRequest:
     return request
 
 
-def _drop_hex_ids(document: object) -> None:
+def _drop_hex_ids(document: dict) -> None:
     """OTLP/JSON writes trace and span ids as hex, protobuf's JSON as base64: they are not kept, so drop them."""
-    if not isinstance(document, dict):
-        return
-    for resource_logs in document.get("resourceLogs") or []:
-        for scope_logs in (resource_logs.get("scopeLogs") or []) if isinstance(resource_logs, dict) else []:
-            for record in (scope_logs.get("logRecords") or []) if isinstance(scope_logs, dict) else []:
+    for resource_logs in _list(document.get("resourceLogs")):
+        for scope_logs in _list(resource_logs.get("scopeLogs")) if isinstance(resource_logs, dict) else ():
+            for record in _list(scope_logs.get("logRecords")) if isinstance(scope_logs, dict) else ():
                 if isinstance(record, dict):
                     record.pop("traceId", None)
                     record.pop("spanId", None)
+
+
+def _list(value: object) -> list:
+    """A list field as sent; anything else is left for ParseDict to refuse."""
+    return value if isinstance(value, list) else []
 
 
 def _attributes(pairs) -> dict[str, str]:

@@ -25,8 +25,9 @@ import requests
 
 from opentelemetry.exporter.otlp.proto.http import Compression
 from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
+from opentelemetry.proto.collector.logs.v1.logs_service_pb2 import ExportLogsServiceResponse
 from opentelemetry.sdk._logs import LoggerProvider, LoggingHandler
-from opentelemetry.sdk._logs.export import BatchLogRecordProcessor, LogRecordExporter, LogRecordExportResult
+from opentelemetry.sdk._logs.export import BatchLogRecordProcessor, LogRecordExporter
 from opentelemetry.sdk.resources import Resource
 
 # What the test looks for (and must never find stored as sent).
@@ -82,17 +83,26 @@ def main(url: str, key: str, install_id: str, session_id: str, compression: str)
     )
     # The exporter's own HTTP session (a documented parameter), with a hook that notes what went over the wire.
     sent: list[dict] = []
-    session = requests.Session()
-    session.hooks["response"].append(
-        lambda response, *args, **kwargs: sent.append(
+
+    def note(response: requests.Response, *args, **kwargs) -> None:
+        reply = ExportLogsServiceResponse()
+        try:
+            reply.ParseFromString(response.content)
+            rejected = reply.partial_success.rejected_log_records
+        except Exception:  # noqa: BLE001 - reported to the test, which fails on it
+            rejected = None
+        sent.append(
             {
                 "status": response.status_code,
                 "content_type": response.request.headers.get("Content-Type"),
                 "content_encoding": response.request.headers.get("Content-Encoding"),
                 "reply_content_type": response.headers.get("Content-Type"),
+                "reply_rejected": rejected,
             }
         )
-    )
+
+    session = requests.Session()
+    session.hooks["response"].append(note)
     exporter = OTLPLogExporter(
         endpoint=f"{url}/v1/logs",
         headers={"Authorization": f"Bearer {key}"},
