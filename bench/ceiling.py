@@ -4,6 +4,12 @@ It validates every event with the collector's own decoders (``schemas``) and
 does nothing else: no auth, scrubbing, spool or ClickHouse. Whatever the
 collector does beyond this is the price of its guarantees.
 
+``POST /api/{project_id}/envelope/`` does the same for a Sentry envelope (header,
+item headers, payloads decoded as plain JSON; ``200 {"id": ...}``). It is not the
+ceiling the Sentry workload is judged against (that is the native one, the same
+for every workload); it is reported beside it, and shows what one event per
+request allows at best and that the load generator can push past the collector.
+
 Run: ``python -m bench.ceiling --port P``; prints ``ceiling listening`` when ready.
 """
 
@@ -43,9 +49,26 @@ async def _post_events(request: web.Request) -> web.Response:
     return web.Response(status=202, body=_encode(_Reply(accepted, rejected)), content_type="application/json")
 
 
+_decode_json = msgspec.json.Decoder().decode
+
+
+async def _post_envelope(request: web.Request) -> web.Response:
+    body = await request.read()
+    try:
+        lines = body.split(b"\n")
+        header = _decode_json(lines[0])
+        items = [_decode_json(line) for line in lines[1:] if line]  # item headers and payloads alike
+    except (msgspec.DecodeError, IndexError):
+        return web.Response(status=400)
+    if not isinstance(header, dict) or not items:
+        return web.Response(status=400)
+    return web.Response(status=200, body=_encode({"id": header.get("event_id", "")}), content_type="application/json")
+
+
 def create_app() -> web.Application:
     app = web.Application(client_max_size=1024 * 1024 + 1)
     app.router.add_post("/v1/events", _post_events)
+    app.router.add_post("/api/{project_id}/envelope/", _post_envelope)
     return app
 
 

@@ -8,6 +8,14 @@ Two modes, both bounded by a body count and a duration:
   whatever the answers do. Latency is measured from the scheduled send time,
   so a stalled server cannot hide its queueing delay (no coordinated omission).
 
+What a request looks like and what counts as acknowledged are options, so one
+generator drives every source: ``--auth bearer`` (``Authorization: Bearer``) or
+``--auth sentry`` (``X-Sentry-Auth: Sentry sentry_key=..., sentry_version=7,
+sentry_client=bench/1.0``, as native Sentry SDKs send it), ``--content-type``,
+and ``--ack accepted`` (the native route: sum of ``accepted`` over 202 replies)
+or ``--ack one-per-200`` (Sentry: one event per envelope, acknowledged by
+``200 {"id": ...}``). ``bench.workloads.PROTOCOLS`` holds each workload's choice.
+
 Protocol with the parent: load the prebuilt bodies (``workloads.write_bodies``),
 print ``ready``, wait for a line on stdin, run, print one JSON line with the results.
 """
@@ -24,7 +32,10 @@ from pathlib import Path
 import aiohttp
 import msgspec
 
-from bench.workloads import EVENTS_PER_BATCH, read_bodies
+from bench.workloads import read_bodies
+
+ACK_MODES = ("accepted", "one-per-200")
+AUTH_STYLES = ("bearer", "sentry")
 
 
 class _Ack(msgspec.Struct):
@@ -34,7 +45,7 @@ class _Ack(msgspec.Struct):
 class Result(msgspec.Struct):
     requests: int
     statuses: dict[str, int]  # HTTP status (or "error") -> count
-    acked_events: int  # sum of "accepted" over 202 replies
+    acked_events: int  # sum of "accepted" over 202 replies (--ack accepted), or 200 replies (--ack one-per-200)
     elapsed_s: float
     latency_ms: dict[str, float]  # p50, p99, max
     generator_cpu_s: float
@@ -46,7 +57,10 @@ class Result(msgspec.Struct):
 
 
 class _Tally:
-    def __init__(self) -> None:
+    def __init__(self, ack: str = "accepted") -> None:
+        if ack not in ACK_MODES:
+            raise ValueError(f"--ack must be one of {ACK_MODES}")
+        self.ack = ack
         self.statuses: Counter[str] = Counter()
         self.latencies: list[float] = []
         self.timeline: list[tuple[float, float, str]] = []  # (send time, latency, status), for --timeline
@@ -65,8 +79,11 @@ async def _send(session: aiohttp.ClientSession, url: str, body: bytes, started: 
     tally.latencies.append(time.perf_counter() - started)
     tally.timeline.append((started, tally.latencies[-1], str(status)))
     tally.statuses[str(status)] += 1
-    if status == 202:
-        tally.acked += msgspec.json.decode(reply, type=_Ack).accepted
+    if tally.ack == "accepted":
+        if status == 202:
+            tally.acked += msgspec.json.decode(reply, type=_Ack).accepted
+    elif status == 200:  # one-per-200: a Sentry envelope of one event, acknowledged with its id
+        tally.acked += 1
 
 
 async def _closed_loop(session, url: str, bodies: list[bytes], seconds: float, connections: int, tally: _Tally):
@@ -99,11 +116,20 @@ async def _open_loop(session, url: str, bodies: list[bytes], seconds: float, rat
     await asyncio.gather(*in_flight)
 
 
+def request_headers(auth: str, key: str, content_type: str) -> dict[str, str]:
+    if auth == "bearer":
+        return {"Authorization": f"Bearer {key}", "Content-Type": content_type}
+    if auth == "sentry":
+        return {"X-Sentry-Auth": f"Sentry sentry_key={key}, sentry_version=7, sentry_client=bench/1.0",
+                "Content-Type": content_type}  # fmt: skip
+    raise ValueError(f"--auth must be one of {AUTH_STYLES}")
+
+
 async def run(args: argparse.Namespace, bodies: list[bytes]) -> Result:
-    headers = {"Authorization": f"Bearer {args.key}", "Content-Type": "application/json"}
+    headers = request_headers(args.auth, args.key, args.content_type)
     connector = aiohttp.TCPConnector(limit=args.connections)
     timeout = aiohttp.ClientTimeout(total=60)
-    tally = _Tally()
+    tally = _Tally(args.ack)
     async with aiohttp.ClientSession(headers=headers, connector=connector, timeout=timeout) as session:
         cpu0, wall0 = time.process_time(), time.perf_counter()
         if args.rate:
@@ -142,6 +168,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.loadgen")
     parser.add_argument("--url", required=True)
     parser.add_argument("--key", default="none")
+    parser.add_argument("--auth", choices=AUTH_STYLES, default="bearer", help="how the key is sent")
+    parser.add_argument("--content-type", default="application/json")
+    parser.add_argument("--ack", choices=ACK_MODES, default="accepted", help="what counts as acknowledged events")
     parser.add_argument("--bodies-file", type=Path, required=True, help="from workloads.write_bodies")
     parser.add_argument("--limit", type=int, default=10**9, help="use at most this many bodies; the run stops when spent")
     parser.add_argument("--seconds", type=float, required=True)
@@ -150,7 +179,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=0.0, help="requests/s on a fixed schedule (open loop)")
     args = parser.parse_args()
     bodies = read_bodies(args.bodies_file, args.limit)
-    print(f"ready {len(bodies)} bodies of {EVENTS_PER_BATCH} events", flush=True)
+    print(f"ready {len(bodies)} bodies", flush=True)
     sys.stdin.readline()
     result = asyncio.run(run(args, bodies))
     print(msgspec.json.encode(result).decode(), flush=True)

@@ -4,10 +4,17 @@ For each workload (``bench.workloads``), and each repeat:
 
 1. the ceiling (``bench.ceiling``) driven by the load generator: what aiohttp +
    msgspec alone reach on this machine, and proof that the generator can push
-   well past the collector;
+   well past the collector. It always decodes native 100-event batches: for
+   ``sentry_errors`` those of ``templated_errors`` (``CEILING_BODIES``; the same
+   run is reused when that workload ran in the same repeat). For
+   ``sentry_errors`` the ceiling's own envelope route is driven as well
+   ("envelope ceiling", reported: one event per request at best, and the
+   generator check for that workload);
 2. a fresh collector (fresh data directory, embedded ClickHouse, spool on),
-   started as ``make run`` starts it, driven the same way; ClickHouse is counted
-   before the window, after it, and after the spool has drained.
+   started as ``make run`` starts it, driven the same way (``PROTOCOLS``: the
+   native route, or ``POST /api/1/envelope/`` with ``X-Sentry-Auth``);
+   ClickHouse is counted before the window, after it, and after the spool has
+   drained.
 
 Then open-loop runs of structured events at 80% of three rates (see
 ``measure_open_loops``): latency under a steady load the collector can carry;
@@ -16,7 +23,14 @@ and plain Presidio against our scrubber on the same texts. Medians over repeats 
 
 Environment: BENCH_SECONDS (20) per window, BENCH_REPEATS (3), BENCH_CONNECTIONS
 (32), BENCH_MAX_RPS (1500: bodies built = seconds × this), BENCH_TEXTS (500),
-BENCH_QUIET_WAIT_S (15: longest wait for other load to settle before a window), BENCH_DEMO_LIMITS=1 to keep the demo tenant's rate limit (see ``_bench_config``).
+BENCH_QUIET_WAIT_S (15: longest wait for other load to settle before a window), BENCH_DEMO_LIMITS=1 to keep the demo tenant's rate limit (see ``_bench_config``),
+BENCH_SENTRY_MAX_RPS (8000: Sentry envelopes built = seconds × this; one event each).
+
+BENCH_WORKLOADS (comma-separated, e.g. ``sentry_errors``; default all) restricts the
+closed-loop workloads, for a quick check of one. Such a partial run skips the
+scrubber comparison, skips the open loops unless ``structured`` is among them, and
+writes ``bench/out/RESULTS.partial.md`` and ``bench/out/results.partial.json``,
+leaving ``bench/RESULTS.md``, ``bench/results.json`` and the plot alone.
 """
 
 from __future__ import annotations
@@ -41,7 +55,9 @@ import msgspec
 
 from bench import procstats, report
 from bench.loadgen import Result
-from bench.workloads import EVENTS_PER_BATCH, WORKLOADS, write_bodies
+from bench.workloads import (
+    CEILING_BODIES, EVENTS_PER_BATCH, NATIVE, PROTOCOLS, SENTRY_PROJECT, SENTRY_WORKLOADS, WORKLOADS, Protocol, write_bodies,
+)  # fmt: skip
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -54,6 +70,12 @@ MAX_RPS = float(os.environ.get("BENCH_MAX_RPS", "1500"))
 TEXTS = int(os.environ.get("BENCH_TEXTS", "500"))
 DEMO_LIMITS = os.environ.get("BENCH_DEMO_LIMITS") == "1"
 QUIET_WAIT_S = float(os.environ.get("BENCH_QUIET_WAIT_S", "15"))
+SENTRY_MAX_RPS = float(os.environ.get("BENCH_SENTRY_MAX_RPS", "8000"))
+SELECTED = tuple(w.strip() for w in os.environ.get("BENCH_WORKLOADS", "").split(",") if w.strip()) or WORKLOADS
+if unknown := set(SELECTED) - set(WORKLOADS):
+    raise SystemExit(f"BENCH_WORKLOADS: unknown workload(s) {sorted(unknown)}; one of {', '.join(WORKLOADS)}")
+SELECTED = tuple(w for w in WORKLOADS if w in SELECTED)  # the usual order
+PARTIAL = SELECTED != WORKLOADS
 QUIET_CORES = 0.5
 OPEN_LOOP_SHARE = 0.8
 DRAIN_TIMEOUT_S = 120.0
@@ -71,7 +93,7 @@ class Server:
 class Run:
     """One window against one server, with what ClickHouse and /proc said around it."""
 
-    target: str  # "collector" or "ceiling"
+    target: str  # "collector", "ceiling" or "envelope_ceiling"
     workload: str
     load: Result
     landed_in_window: int = 0
@@ -155,6 +177,8 @@ def _bench_config(directory: Path) -> tuple[Path, dict[str, str]]:
     burst measures the limiter's 429s, not the collector. The limiter still runs
     and the per-install limit (20/s, burst 5 000) is kept; the generator spreads
     batches over 5 000 installs to stay within it, as thousands of tills would.
+    Sentry project 1 is omnix-pos, as in the demo tenant, and the ``module`` tag is
+    kept (scrubbed) as the demo tenant keeps it.
     """
     from collector.config import DEMO_APPS, DEMO_COUNT_KEYS, DEMO_MODULES
 
@@ -165,6 +189,7 @@ def _bench_config(directory: Path) -> tuple[Path, dict[str, str]]:
         f"ingest_keys = [{json.dumps(keys['ingest'])}]\nadmin_keys = [{json.dumps(keys['admin'])}]\n"
         f"apps = {json.dumps(DEMO_APPS)}\nmodules = {json.dumps(DEMO_MODULES)}\n"
         f"count_keys = {json.dumps(DEMO_COUNT_KEYS)}\n"
+        f'attribute_keys = ["module"]\nsentry_projects = {{ "{SENTRY_PROJECT}" = "omnix-pos" }}\n'
         "rate_limit_events_per_s = 1e12\nrate_limit_burst = 1000000000000\n"
     )
     return path, keys
@@ -243,10 +268,11 @@ def drain(server: Server, expected: int, timeout_s: float = DRAIN_TIMEOUT_S) -> 
 
 
 def drive(server: Server, bodies: Path, seconds: float, rate: float = 0.0, before: Callable[[], None] | None = None,
-          limit: int | None = None, timeline: Path | None = None) -> Result:  # fmt: skip
+          limit: int | None = None, timeline: Path | None = None, protocol: Protocol = NATIVE) -> Result:  # fmt: skip
     """Run the load generator in its own process; ``before`` runs once its bodies are loaded."""
     command = [
-        PYTHON, "-m", "bench.loadgen", "--url", f"{server.url}/v1/events", "--key", server.ingest_key,
+        PYTHON, "-m", "bench.loadgen", "--url", f"{server.url}{protocol.path}", "--key", server.ingest_key,
+        "--auth", protocol.auth, "--content-type", protocol.content_type, "--ack", protocol.ack,
         "--bodies-file", str(bodies), "--seconds", str(seconds), "--connections", str(CONNECTIONS),
     ]  # fmt: skip
     if rate:
@@ -314,11 +340,11 @@ class _Marks:
         return run
 
 
-def measure_ceiling(workload: str, bodies: Path) -> Run:
+def measure_ceiling(workload: str, bodies: Path, protocol: Protocol = NATIVE, target: str = "ceiling") -> Run:
     with ceiling() as server:
         marks = _Marks(server.process.pid)
-        load = drive(server, bodies, SECONDS, before=marks.open)
-        return marks.close(Run("ceiling", workload, load))
+        load = drive(server, bodies, SECONDS, before=marks.open, protocol=protocol)
+        return marks.close(Run(target, workload, load))
 
 
 def measure_collector(workload: str, bodies: Path, rate: float = 0.0, limit: int | None = None) -> Run:
@@ -329,7 +355,7 @@ def measure_collector(workload: str, bodies: Path, rate: float = 0.0, limit: int
             rows["before"] = count_events(server)
             marks.open()
 
-        load = drive(server, bodies, SECONDS, rate=rate, before=before, limit=limit)
+        load = drive(server, bodies, SECONDS, rate=rate, before=before, limit=limit, protocol=PROTOCOLS[workload])
         in_window = count_events(server) - rows["before"]
         after_drain, drain_s = drain(server, rows["before"] + load.acked_events)
         run = Run("collector", workload, load, landed_in_window=in_window,
@@ -403,38 +429,64 @@ def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
+def _measure_repeat(repeat: int, bodies: dict[str, Path], runs: dict[tuple[str, str], list[Run]]) -> None:
+    def record(target: str, workload: str, run: Run) -> None:
+        runs.setdefault((target, workload), []).append(run)
+        share = f", generator {run.load.generator_cpu_s / run.load.elapsed_s:.0%} of a core" if run.load.elapsed_s else ""
+        log(f"repeat {repeat} {target:16} {workload:16} {run.acked_per_s:9.0f} events/s acked, "
+            f"p99 {run.load.latency_ms['p99']:.0f} ms, statuses {run.load.statuses}{share}")  # fmt: skip
+
+    measured: dict[str, Run] = {}  # this repeat's ceiling runs, by the bodies that drove them
+    for workload in SELECTED:
+        source = CEILING_BODIES[workload]
+        if source in measured:  # the same plain-decoding ceiling: reuse the window, do not measure it twice
+            run = measured[source]
+            runs.setdefault(("ceiling", workload), []).append(Run(**{**run.__dict__, "workload": workload}))
+            log(f"repeat {repeat} {'ceiling':16} {workload:16} = the ceiling of {source}")
+        else:
+            measured[source] = run = measure_ceiling(workload, bodies[source])
+            record("ceiling", workload, run)
+        if workload in SENTRY_WORKLOADS:
+            record("envelope_ceiling", workload,
+                   measure_ceiling(workload, bodies[workload], PROTOCOLS[workload], "envelope_ceiling"))  # fmt: skip
+        record("collector", workload, measure_collector(workload, bodies[workload]))
+
+
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     started = time.monotonic()
-    log(f"{SECONDS:g} s per window, {REPEATS} repeat(s), {CONNECTIONS} connections")
-    log("plain Presidio vs our scrubber, one core ...")
-    scrubbing = scrubber_comparison()
+    log(f"{SECONDS:g} s per window, {REPEATS} repeat(s), {CONNECTIONS} connections"
+        + (f"; workloads {', '.join(SELECTED)} only (partial run)" if PARTIAL else ""))  # fmt: skip
+    scrubbing = {}
+    if not PARTIAL:
+        log("plain Presidio vs our scrubber, one core ...")
+        scrubbing = scrubber_comparison()
     runs: dict[tuple[str, str], list[Run]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-bodies-", dir=OUT) as tmp:
-        bodies = {w: Path(tmp) / f"{w}.bin" for w in WORKLOADS}
-        count = int(SECONDS * MAX_RPS)
-        for seed, workload in enumerate(WORKLOADS, start=1):
-            log(f"building {count} bodies × {EVENTS_PER_BATCH} events for {workload} ...")
+        needed = [w for w in WORKLOADS if w in SELECTED or w in {CEILING_BODIES[s] for s in SELECTED}]
+        bodies = {w: Path(tmp) / f"{w}.bin" for w in needed}
+        for seed, workload in enumerate(WORKLOADS, start=1):  # seeds as in a full run, whatever is selected
+            if workload not in needed:
+                continue
+            per_body = PROTOCOLS[workload].events_per_body
+            count = int(SECONDS * (SENTRY_MAX_RPS if workload in SENTRY_WORKLOADS else MAX_RPS))
+            log(f"building {count} bodies × {per_body} event(s) for {workload} ...")
             write_bodies(bodies[workload], workload, count, seed)
         for repeat in range(1, REPEATS + 1):
-            for workload in WORKLOADS:
-                for target, measure in (("ceiling", measure_ceiling), ("collector", measure_collector)):
-                    run = measure(workload, bodies[workload])
-                    runs.setdefault((target, workload), []).append(run)
-                    log(f"repeat {repeat} {target:9} {workload:16} {run.acked_per_s:9.0f} events/s acked, "
-                        f"p99 {run.load.latency_ms['p99']:.0f} ms, statuses {run.load.statuses}")  # fmt: skip
-        open_loops = measure_open_loops(runs, bodies["structured"])
+            _measure_repeat(repeat, bodies, runs)
+        open_loops = measure_open_loops(runs, bodies["structured"]) if "structured" in SELECTED else {}
     results = {
         "machine": report.machine(),
         "settings": {"seconds": SECONDS, "repeats": REPEATS, "connections": CONNECTIONS,
-                     "tenant_rate_limit": "demo default" if DEMO_LIMITS else "lifted"},  # fmt: skip
+                     "tenant_rate_limit": "demo default" if DEMO_LIMITS else "lifted",
+                     "workloads": list(SELECTED)},  # fmt: skip
         "runs": {f"{t}/{w}": median_summary(rs) for (t, w), rs in runs.items()},
         "open_loops": open_loops,
         "scrubbing": scrubbing,
     }
     results["targets"] = report.evaluate(results)
     results["wall_s"] = time.monotonic() - started
-    report.publish(results)
+    report.publish(results, partial=PARTIAL)
     log(f"done in {results['wall_s']:.0f} s")
 
 

@@ -1,14 +1,22 @@
-"""The three request mixes the benchmark sends, built before any timed window.
+"""The request mixes the benchmark sends, built before any timed window.
 
-Every batch holds 100 events from one till (one install, one session), as an
-SDK flushing its queue would send it. Event ids are unique across a run: a
+Every native batch holds 100 events from one till (one install, one session), as
+an SDK flushing its queue would send it. Event ids are unique across a run: a
 random per-run prefix plus a counter, so building them costs no ``uuid4`` call.
 
 - ``structured``: app_start, module_view and usage_counts only;
 - ``templated_errors``: 10% error events whose messages come from 200
   templates that differ between events only in their numbers;
 - ``unique_errors``: 10% error events whose every message is new, in words as
-  well as numbers, so no cache keyed on digit-masked text can hit.
+  well as numbers, so no cache keyed on digit-masked text can hit;
+- ``sentry_errors``: Sentry envelopes to ``POST /api/1/envelope/``, one error
+  event each (as Sentry SDKs send them), from the same 200 templates, shaped as
+  the .NET SDK sends them, with the parts the collector drops (breadcrumbs,
+  ``extra``, ``request``, ``server_name``) included so their parsing is paid.
+
+``PROTOCOLS`` says how each workload is sent and acknowledged (``loadgen``'s
+``--auth``, ``--content-type`` and ``--ack``); ``CEILING_BODIES`` which bodies
+drive the ceiling for it.
 """
 
 from __future__ import annotations
@@ -18,12 +26,34 @@ import random
 import struct
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import msgspec
 
-WORKLOADS = ("structured", "templated_errors", "unique_errors")
+WORKLOADS = ("structured", "templated_errors", "unique_errors", "sentry_errors")
+SENTRY_WORKLOADS = frozenset({"sentry_errors"})
 EVENTS_PER_BATCH = 100
+SENTRY_PROJECT = "1"  # mapped to omnix-pos, in the demo tenant and in the bench's config
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """How a workload's bodies are sent and how the reply acknowledges events."""
+
+    path: str  # URL path on the server
+    auth: str  # "bearer" (Authorization: Bearer) or "sentry" (X-Sentry-Auth, as native Sentry SDKs send it)
+    content_type: str
+    ack: str  # "accepted": sum of "accepted" over 202 replies; "one-per-200": one event per 200 reply
+    events_per_body: int
+
+
+NATIVE = Protocol("/v1/events", "bearer", "application/json", "accepted", EVENTS_PER_BATCH)
+SENTRY = Protocol(f"/api/{SENTRY_PROJECT}/envelope/", "sentry", "application/x-sentry-envelope", "one-per-200", 1)
+PROTOCOLS = {w: SENTRY if w in SENTRY_WORKLOADS else NATIVE for w in WORKLOADS}
+# The ceiling is plain decoding of native 100-event batches for every workload; for Sentry envelopes
+# it is W2's (same templates), so the share says what one event per request costs.
+CEILING_BODIES = {w: "templated_errors" if w in SENTRY_WORKLOADS else w for w in WORKLOADS}
 ERROR_SHARE = 0.10
 MODULES = ("sales", "pharmacy", "hr", "banking", "inventory", "reports", "settings")
 COUNT_KEYS = ("branches", "users", "products", "sales_count")
@@ -139,8 +169,8 @@ class BatchBuilder:
     """Builds request bodies for one workload; ids never repeat within one builder."""
 
     def __init__(self, workload: str, seed: int, installs: int = 5000):
-        if workload not in WORKLOADS:
-            raise ValueError(f"unknown workload {workload!r}; one of {WORKLOADS}")
+        if workload not in WORKLOADS or workload in SENTRY_WORKLOADS:
+            raise ValueError(f"not a native workload: {workload!r}; one of {sorted(set(WORKLOADS) - SENTRY_WORKLOADS)}")
         self._rng = random.Random(seed)
         self._message = self._message_maker(workload)
         self._id_prefix = str(uuid.UUID(int=self._rng.getrandbits(128)))[:23]
@@ -203,12 +233,132 @@ class BatchBuilder:
         return [self.body() for _ in range(count)]
 
 
+# Frames a .NET till's SQLite failure shows, oldest call first; the last few are library code.
+_APP_FRAMES = (
+    ("Omnix.Pos.Program", "Main", "Program.cs"),
+    ("Omnix.Pos.UI.MainWindow", "OnModuleSelected", "MainWindow.cs"),
+    ("Omnix.Pos.Sales.SaleForm", "CompleteSale", "SaleForm.cs"),
+    ("Omnix.Pos.Data.SaleRepository", "SaveAsync", "SaleRepository.cs"),
+)
+_LIBRARY_FRAMES = (
+    ("Microsoft.Data.Sqlite.SqliteDataReader", "NextResult", "SqliteDataReader.cs"),
+    ("Microsoft.Data.Sqlite.SqliteException", "ThrowExceptionForRC", "SqliteException.cs"),
+)
+_BREADCRUMBS = (
+    ("navigation", "Opened {module} module"),
+    ("ui.click", "Clicked 'Complete sale' on till {till}"),
+    ("http", "POST https://sync.omnix.example/api/v2/batches returned 200 in {ms} ms"),
+    ("query", "SELECT * FROM sales WHERE till_id = {till} AND synced = 0"),
+    ("default", "Cashier Jane Wanjiru (+254 712 345 678) signed in"),
+)
+_SENTRY_SDK = {"name": "sentry.dotnet", "version": "5.0.0"}
+_SENTRY_CONTEXTS = {
+    "os": {"name": "Windows", "version": "10.0.19045"},
+    "runtime": {"name": ".NET", "version": "8.0.1"},
+    "device": {"family": "Desktop"},
+}
+
+
+class EnvelopeBuilder:
+    """Sentry envelopes, one error event each, from ``error_templates``; event ids never repeat."""
+
+    def __init__(self, seed: int, installs: int = 5000):
+        self._rng = random.Random(seed)
+        self._templates = error_templates()
+        # One code path per template, as one error raised at one place always shows the same stack:
+        # 200 distinct stacks, as workload 2 has 200 distinct messages.
+        self._stacks = [self._frames(self._rng) for _ in self._templates]
+        self._id_prefix = f"{self._rng.getrandbits(80):020x}"
+        self._next_id = 0
+        # user.id is the install id: 5 000 of them keep each under the per-install rate limit.
+        self._installs = [str(uuid.UUID(int=self._rng.getrandbits(128), version=4)) for _ in range(installs)]
+        now = dt.datetime.now(dt.timezone.utc)
+        self._sent_at = now.isoformat(timespec="milliseconds")
+        # At most 40 minutes old when built, as for the native workloads.
+        self._timestamps = [
+            (now - dt.timedelta(seconds=self._rng.uniform(0, 2400))).isoformat(timespec="microseconds")
+            for _ in range(4096)
+        ]
+        self._envelopes = 0
+
+    def _event_id(self) -> str:
+        self._next_id += 1
+        return f"{self._id_prefix}{self._next_id:012x}"
+
+    def _frames(self, rng: random.Random) -> list[dict]:
+        """3-6 frames, oldest call first: some of the app's, then (mostly) the SQLite library's."""
+        app = _APP_FRAMES[-rng.randint(1, len(_APP_FRAMES)) :]
+        library = _LIBRARY_FRAMES[-rng.randint(1, len(_LIBRARY_FRAMES)) :] if len(app) < 4 or rng.random() < 0.5 else ()
+        frames = [
+            {"function": function, "module": module, "filename": filename, "lineno": rng.randint(10, 2000), "in_app": True}
+            for module, function, filename in app
+        ]
+        frames += [
+            {"function": function, "module": module, "filename": filename, "lineno": rng.randint(10, 900), "in_app": False}
+            for module, function, filename in library
+        ]
+        while len(frames) < 3:
+            frames.insert(0, {"function": "ThreadStart", "module": "System.Threading.Thread", "filename": "Thread.cs",
+                              "lineno": rng.randint(10, 400), "in_app": False})  # fmt: skip
+        return frames
+
+    def event(self, event_id: str) -> dict:
+        rng = self._rng
+        install = self._installs[self._envelopes % len(self._installs)]
+        module = rng.choice(MODULES)
+        till = rng.randint(1, 64)
+        timestamp = rng.choice(self._timestamps)
+        template = rng.randrange(len(self._templates))
+        return {
+            "event_id": event_id,
+            "timestamp": timestamp,
+            "platform": "csharp",
+            "level": "error",
+            "logger": "Omnix.Pos.Sales",
+            "release": "omnix-pos@4.2.10",
+            "environment": "production",
+            "server_name": f"TILL-{till:02d}",
+            "sdk": {**_SENTRY_SDK, "packages": [{"name": "nuget:Sentry", "version": "5.0.0"}]},
+            "contexts": _SENTRY_CONTEXTS,
+            "user": {"id": install},
+            "tags": {"module": module},
+            "exception": {"values": [{
+                "type": "SqliteException",
+                "value": templated_message(rng, self._templates[template]),
+                "module": "Microsoft.Data.Sqlite",
+                "mechanism": {"type": "AppDomain.UnhandledException", "handled": False},
+                "stacktrace": {"frames": self._stacks[template]},
+            }]},  # fmt: skip
+            # Dropped by the collector, read by its JSON parser all the same:
+            "breadcrumbs": [
+                {"timestamp": timestamp, "category": category, "level": "info",
+                 "message": message.format(module=module, till=till, ms=rng.randint(20, 900))}
+                for category, message in _BREADCRUMBS
+            ],  # fmt: skip
+            "extra": {"till": till, "branch": f"Branch {rng.randint(1, 40)}", "cashier": "Jane Wanjiru",
+                      "queue_depth": rng.randint(0, 500)},  # fmt: skip
+            "request": {
+                "url": f"https://pos.omnix.example/till/{till}/sale?customer=jane%40example.com",
+                "method": "POST",
+                "headers": {"User-Agent": "OmnixPos/4.2.10 (Windows NT 10.0)", "Cookie": "session=2f1c9a0b7d"},
+            },
+        }
+
+    def body(self) -> bytes:
+        event_id = self._event_id()
+        payload = msgspec.json.encode(self.event(event_id))
+        self._envelopes += 1
+        header = msgspec.json.encode({"event_id": event_id, "sent_at": self._sent_at, "sdk": _SENTRY_SDK})
+        item = msgspec.json.encode({"type": "event", "length": len(payload)})
+        return b"\n".join((header, item, payload)) + b"\n"
+
+
 _LENGTH = struct.Struct("<I")
 
 
 def write_bodies(path: Path, workload: str, count: int, seed: int) -> None:
     """Build ``count`` bodies once, so that every run of a workload loads them instead of building them."""
-    builder = BatchBuilder(workload, seed)
+    builder = EnvelopeBuilder(seed) if workload in SENTRY_WORKLOADS else BatchBuilder(workload, seed)
     with path.open("wb") as out:
         for _ in range(count):
             body = builder.body()

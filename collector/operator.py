@@ -39,7 +39,7 @@ async def admin_query(request: web.Request) -> web.Response:
     caller = principal(request, Role.OPERATOR)
     try:
         sql = msgspec.json.decode(await request.read(), type=QueryRequest).sql
-    except (msgspec.DecodeError, msgspec.ValidationError):
+    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError):
         return error(400, 'body must be {"sql": "..."}')
     if not _READ_STATEMENT.match(sql) or re.search(r"\bINSERT\s+INTO\b", sql, re.I):
         await audit(request.app, caller, "operator_query", "", "refused")

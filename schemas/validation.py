@@ -84,6 +84,8 @@ def decode_envelope(body: bytes) -> list[msgspec.Raw]:
         raise EventRejected(safe_reason(exc)) from None
     except RecursionError:
         raise EventRejected("JSON nests too deeply") from None
+    except UnicodeDecodeError:  # msgspec's error for a string that is not UTF-8; its text quotes the bytes
+        raise EventRejected("a string is not valid UTF-8") from None
 
 
 class _PatternCheck(NamedTuple):
@@ -155,6 +157,8 @@ def decode_event(raw: bytes, now: dt.datetime) -> Event:
         raise EventRejected(safe_reason(exc)) from None
     except RecursionError:
         raise EventRejected("JSON nests too deeply") from None
+    except UnicodeDecodeError:  # msgspec's error for a string that is not UTF-8; its text quotes the bytes
+        raise EventRejected("a string is not valid UTF-8") from None
     return _checked(event, now)
 
 

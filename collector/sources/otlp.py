@@ -92,7 +92,7 @@ def _parse(body: bytes, content_type: str) -> ExportLogsServiceRequest:
     if content_type == JSON:
         try:
             document = _json.decode(body)
-        except (msgspec.DecodeError, RecursionError):
+        except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
             raise BodyRejected(400, "the body is not OTLP/JSON: malformed JSON") from None
         if not isinstance(document, dict):  # ParseDict would read a list or a string as an empty request
             raise BodyRejected(400, "the body is not an OTLP/JSON ExportLogsServiceRequest")

@@ -33,6 +33,7 @@ from collector.pipeline import Refusal, ingest
 from collector.sources.base import NO_ID, BodyRejected, Decoded, SourceOptions, fitting, parse_uuid, without_none
 from collector.tenancy import TENANCY
 from schemas import EventRejected, ReleaseHealthRow, convert_event
+from schemas.validation import MAX_CLOCK_SKEW, MAX_EVENT_AGE
 from schemas.events import (
     MAX_ATTRIBUTE_CHARS,
     MAX_ATTRIBUTES,
@@ -97,9 +98,9 @@ def decode(body: bytes, options: SourceOptions, now: dt.datetime) -> Decoded:
         if item_type == "event":
             _add_event(decoded, index, _json_object(payload, f"item {index} is not a JSON object"), options, now, header_event_id)
         elif item_type in ("session", "sessions"):
-            _add_sessions(decoded, item_type, _json_object(payload, f"item {index} is not a JSON object"), payload, options, now)
+            _add_sessions(decoded, index, item_type, _json_object(payload, f"item {index} is not a JSON object"), payload, options, now)
         else:
-            label = item_type if item_type in IGNORED_TYPES else "other"
+            label = item_type if isinstance(item_type, str) and item_type in IGNORED_TYPES else "other"
             decoded.ignored[label] = decoded.ignored.get(label, 0) + 1
     return decoded
 
@@ -141,7 +142,7 @@ def _split_envelope(body: bytes) -> tuple[dict, list[tuple[dict, bytes]]]:
 def _json_object(data: bytes, problem: str) -> dict:
     try:
         value = _json.decode(data)
-    except (msgspec.DecodeError, RecursionError):
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
         raise BodyRejected(400, f"{problem}: malformed JSON") from None
     if not isinstance(value, dict):
         raise BodyRejected(400, problem)
@@ -237,13 +238,22 @@ def _render_frame(frame: dict) -> str:
     return f"  at {name} ({location})" + (" [app]" if frame.get("in_app") is True else "")
 
 
-def _add_sessions(decoded: Decoded, item_type: str, payload: dict, raw: bytes, options: SourceOptions, now: dt.datetime) -> None:
-    """Session updates as counts; ``sid`` and ``did`` are never read."""
+def _add_sessions(
+    decoded: Decoded, index: int, item_type: str, payload: dict, raw: bytes, options: SourceOptions, now: dt.datetime
+) -> None:
+    """Session updates as counts; ``sid`` and ``did`` are never read.
+
+    A session that started outside the window events are held to (180 days back, 24 hours ahead) is refused
+    like such an event: its day would otherwise escape retention.
+    """
     attrs = _dict(payload.get("attrs"))
     release, environment = _release_version(attrs.get("release")), _session_environment(attrs.get("environment"))
     counts: list[tuple[dt.date, str, int]] = []
     if item_type == "session":
-        day = (_time(payload.get("started")) or now).date()
+        day = _session_day(payload.get("started"), now)
+        if day is None:
+            decoded.rejected.append((index, SESSION_OUT_OF_WINDOW))
+            return
         if payload.get("init") is True:
             counts.append((day, "started", 1))
         status = _str(payload.get("status"))
@@ -255,7 +265,10 @@ def _add_sessions(decoded: Decoded, item_type: str, payload: dict, raw: bytes, o
         aggregates = payload.get("aggregates")
         for bucket in aggregates if isinstance(aggregates, list) else []:
             bucket = _dict(bucket)
-            day = (_time(bucket.get("started")) or now).date()
+            day = _session_day(bucket.get("started"), now)
+            if day is None:
+                decoded.rejected.append((index, SESSION_OUT_OF_WINDOW))
+                continue
             outcomes = {s: n for s in SESSION_OUTCOMES if isinstance(n := bucket.get(s), int) and not isinstance(n, bool) and 0 < n < 2**32}
             if outcomes:
                 counts.append((day, "started", sum(outcomes.values())))
@@ -265,6 +278,16 @@ def _add_sessions(decoded: Decoded, item_type: str, payload: dict, raw: bytes, o
         # A retried envelope carries the same bytes, so the same keys: the idempotency window drops it.
         decoded.session_keys.append(uuid.UUID(bytes=hashlib.sha256(digest + position.to_bytes(4, "little")).digest()[:16]))
         decoded.sessions.append(ReleaseHealthRow("", day, options.app, release, environment, status, count))
+
+
+SESSION_OUT_OF_WINDOW = "started is more than 180 days old or 24 hours ahead at $.started"
+
+
+def _session_day(started: object, now: dt.datetime) -> dt.date | None:
+    moment = _time(started) or now
+    if not now - MAX_EVENT_AGE <= moment <= now + MAX_CLOCK_SKEW:
+        return None
+    return moment.date()
 
 
 def _release_version(release: object) -> str:
