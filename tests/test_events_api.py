@@ -286,3 +286,18 @@ async def test_a_dead_scrubbing_worker_costs_one_503_and_the_pool_recovers(colle
             break
     assert statuses[-1] == 202
     assert set(statuses) <= {202, 503}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b'{"events":[],"\xff":1}', b'{"events":[{"event_id":"\xff\xfe"}]}', b'{"events":["\xc3"]}'],
+    ids=["envelope-key", "event-value", "truncated-sequence"],
+)
+async def test_a_string_that_is_not_utf8_is_a_400_that_does_not_quote_it(collector, body):
+    response = await collector.post(body)
+    assert response.status in (202, 400)
+    text = await response.text()
+    assert "\\xff" not in text and "xff" not in text and "\\xc3" not in text
+    if response.status == 202:  # the envelope was fine: the event itself is rejected, with a reason
+        assert (await response.json())["rejected"][0]["reason"]
+    assert (await collector.session.get(f"{collector.url}/healthz")).status == 200
