@@ -22,7 +22,11 @@ log = logging.getLogger("collector")
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m collector")
     commands = parser.add_subparsers(dest="command", required=True)
-    for name, help_text in (("serve", "run the collector"), ("query", "run read-only SQL against the stored rows")):
+    for name, help_text in (
+        ("serve", "run the collector"),
+        ("query", "run read-only SQL against the stored rows"),
+        ("offboard", "delete a departing tenant's data (all but the audit trail) through the running collector"),
+    ):
         sub = commands.add_parser(name, help=help_text)
         sub.add_argument("--config", type=Path, help="TOML config file (default: a demo tenant)")
         sub.add_argument("--data-dir", type=Path, default=Path("data"), help="spool, keys and embedded ClickHouse")
@@ -30,7 +34,14 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--port", type=int, default=8080)
         if name == "query":
             sub.add_argument("sql")
+            sub.add_argument("--reason", required=True, help="why you look (the ticket): stored in the audit trail")
+            sub.add_argument("--tenant", help="confine the query to one tenant (refused where it cannot be confined)")
             sub.add_argument("--key", help="operator key (default: the config's first, or the demo one)")
+        if name == "offboard":
+            sub.add_argument("tenant")
+            sub.add_argument("--reason", required=True, help="why (the customer's request): stored in the audit trail")
+            sub.add_argument("--key", help="operator key (default: the config's first, or the demo one)")
+            sub.add_argument("--wait-s", type=float, default=300.0, help="how long to wait for the receipt's completion")
     return parser
 
 
@@ -38,6 +49,8 @@ async def serve(config: Config) -> None:
     from aiohttp import web
 
     from collector.app import create_app
+    from collector.resources import spawn
+    from collector.retention import sweep
     from collector.tenancy import TENANCY
 
     app = create_app(config)
@@ -63,7 +76,11 @@ async def serve(config: Config) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, on_signal)
     # Key rotation without a restart: edit the config file, then `kill -HUP <pid>`.
-    loop.add_signal_handler(signal.SIGHUP, app[TENANCY].reload)
+    def on_reload() -> None:
+        if app[TENANCY].reload():  # a shortened retention applies to rows already stored, too
+            spawn(app, sweep(app))
+
+    loop.add_signal_handler(signal.SIGHUP, on_reload)
 
     await runner.setup()  # starts the scrubbing workers, opens ClickHouse, replays the spool
     _freeze_startup_objects()
@@ -97,16 +114,17 @@ def _announce(config: Config) -> None:
     print("\n".join(lines), flush=True)
 
 
-def query(config: Config, sql: str, key: str | None) -> int:
-    """Ask the running collector; open the data directory directly when none runs."""
+def query(config: Config, sql: str, key: str | None, reason: str, tenant: str | None = None) -> int:
+    """Ask the running collector; open the data directory directly when none runs. Audited either way."""
     import urllib.error
     import urllib.request
 
     key = key or _default_operator_key(config)
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json", "X-Access-Reason": reason}
+    if tenant:
+        headers["X-Access-Tenant"] = tenant
     request = urllib.request.Request(
-        f"http://{config.host}:{config.port}/v1/admin/query",
-        data=orjson.dumps({"sql": sql}),
-        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+        f"http://{config.host}:{config.port}/v1/admin/query", data=orjson.dumps({"sql": sql}), headers=headers
     )
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
@@ -115,11 +133,44 @@ def query(config: Config, sql: str, key: str | None) -> int:
         print(exc.read().decode(errors="replace"), file=sys.stderr)
         return 1
     except (urllib.error.URLError, ConnectionError):
-        result = _query_directly(config, sql)
+        if tenant:
+            print('{"error": "the embedded engine cannot confine SQL to one tenant"}', file=sys.stderr)
+            return 1
+        result = _query_directly(config, sql, key, reason)
     print(orjson.dumps(result["columns"]).decode())
     for row in result["rows"]:
         print(orjson.dumps(row, default=str).decode())
     return 0
+
+
+def offboard(config: Config, tenant: str, key: str | None, reason: str, wait_s: float) -> int:
+    """Ask the running collector to offboard ``tenant``; print the receipt once completed (or when the wait ends)."""
+    import time
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    key = key or _default_operator_key(config)
+    base = f"http://{config.host}:{config.port}"
+    headers = {"Authorization": f"Bearer {key}", "X-Access-Reason": reason}
+    request = urllib.request.Request(f"{base}/v1/tenants/{urllib.parse.quote(tenant, safe='')}", method="DELETE", headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            receipt = orjson.loads(response.read())
+        deadline = time.monotonic() + wait_s
+        while receipt["state"] != "completed" and time.monotonic() < deadline:
+            time.sleep(0.5)
+            status = urllib.request.Request(f"{base}{receipt['status_url']}", headers=headers)
+            with urllib.request.urlopen(status, timeout=60) as response:
+                receipt = orjson.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        print(exc.read().decode(errors="replace"), file=sys.stderr)
+        return 1
+    except (urllib.error.URLError, ConnectionError):
+        print('{"error": "no collector answers: start it, then offboard through it"}', file=sys.stderr)
+        return 1
+    print(orjson.dumps(receipt).decode())
+    return 0 if receipt["state"] == "completed" else 2
 
 
 def _default_operator_key(config: Config) -> str:
@@ -128,12 +179,27 @@ def _default_operator_key(config: Config) -> str:
     raise SystemExit("no operator key in the config: pass --key")
 
 
-def _query_directly(config: Config, sql: str) -> dict:
-    from sink import open_client
+def _query_directly(config: Config, sql: str, key: str, reason: str) -> dict:
+    """With no collector running, read the data directory itself; the access is audited all the same."""
+    import datetime as dt
+    import hashlib
 
-    client, _ = open_client(config.clickhouse_url)
+    from schemas import AuditRow
+    from sink import open_client
+    from sink.record import encode_rows
+
+    client, database = open_client(config.clickhouse_url)
     try:
         result = client.query(sql, settings={"readonly": 1})
+        row = AuditRow(
+            tenant="*", at=dt.datetime.now(dt.timezone.utc), action="operator_query", subject_hash="",
+            key_id=hashlib.sha256(key.encode()).hexdigest()[:12], outcome="completed",
+            rows=len(result.result_rows), reason=reason,
+        )  # fmt: skip
+        if client.query(f"EXISTS TABLE {database}.audit").result_rows[0][0]:
+            client.raw_insert(f"{database}.audit", column_names=list(AuditRow.__struct_fields__),
+                              insert_block=encode_rows([row]), fmt="JSONCompactEachRow",
+                              settings={"date_time_input_format": "best_effort"})  # fmt: skip
         return {"columns": list(result.column_names), "rows": [list(r) for r in result.result_rows]}
     finally:
         client.close()
@@ -146,7 +212,9 @@ def main(argv: list[str] | None = None) -> int:
         configure_logging()
         asyncio.run(serve(config))
         return 0
-    return query(config, args.sql, args.key)
+    if args.command == "offboard":
+        return offboard(config, args.tenant, args.key, args.reason, args.wait_s)
+    return query(config, args.sql, args.key, args.reason, args.tenant)
 
 
 if __name__ == "__main__":

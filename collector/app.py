@@ -22,6 +22,9 @@ from collector.openapi import openapi_document
 from collector.operator import admin_query
 from collector.pressure import MemoryGauge
 from collector.resources import CONFIG, MEMORY, METRICS, SINK, STARTED, open_resources
+from collector.export import export_tenant
+from collector.offboarding import get_offboarding, offboard_tenant, resume_offboardings
+from collector.retention import keep_sweeping
 from collector.rights import delete_install, export_install, get_purge, resume_purges
 from collector.sources.registry import SOURCES
 from collector.tenancy import TENANCY, Tenancy
@@ -82,7 +85,7 @@ def create_app(config: Config) -> web.Application:
     app[TENANCY] = Tenancy(config)
     app[MEMORY] = MemoryGauge(config.spool.max_rss_bytes)
     app[METRICS] = Metrics()
-    app[STARTED] = [resume_purges]
+    app[STARTED] = [resume_offboardings, resume_purges, keep_sweeping]
     app[OPENAPI] = orjson.dumps(openapi_document())
     app.cleanup_ctx.append(open_resources)
     app.router.add_get("/healthz", healthz, name="healthz")
@@ -95,5 +98,8 @@ def create_app(config: Config) -> web.Application:
     app.router.add_delete("/v1/installs/{install_id}", delete_install, name="purge")
     app.router.add_get("/v1/installs/{install_id}/export", export_install, name="export")
     app.router.add_get("/v1/purges/{purge_id}", get_purge, name="purge_status")
+    app.router.add_get("/v1/export", export_tenant, name="tenant_export")
     app.router.add_post("/v1/admin/query", admin_query, name="admin_query")
+    app.router.add_delete("/v1/tenants/{tenant}", offboard_tenant, name="offboard")
+    app.router.add_get("/v1/offboardings/{offboarding_id}", get_offboarding, name="offboarding_status")
     return app

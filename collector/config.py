@@ -20,6 +20,7 @@ from scrubbers import TenantPolicy
 
 _TENANT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 MIN_KEY_CHARS = 20
+MIN_RETENTION_DAYS, MAX_RETENTION_DAYS = 1, 180
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 
 
@@ -46,6 +47,7 @@ class TestingConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Fault hooks for the test suite only; never set in production."""
 
     insert_fault_file: str | None = None  # while this file exists, every ClickHouse insert fails
+    receive_clock_offset_s: float = 0.0  # shifts the receive clock: makes rows received "days ago" for retention tests
 
 
 class TenantConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -69,6 +71,7 @@ class TenantConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     install_rate_limit_events_per_s: float = 20.0
     install_rate_limit_burst: int = 5_000
     daily_event_quota: int = 0  # 0: no quota
+    retention_days: int = 180  # 1 to 180: how long analytics rows are kept (the audit trail: 24 months)
 
     def policy(self) -> TenantPolicy:
         return TenantPolicy(
@@ -79,6 +82,7 @@ class TenantConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
             deny_terms=tuple(self.deny_terms),
             allow_terms=tuple(self.allow_terms),
             disabled_entities=frozenset(self.disabled_entities),
+            retention_days=self.retention_days,
         )
 
 
@@ -109,6 +113,7 @@ class Config:
     scrub: ScrubConfig
     config_file: Path | None = None
     insert_fault_file: Path | None = None
+    receive_clock_offset_s: float = 0.0  # tests only (``[testing]``)
 
     @property
     def spool_dir(self) -> Path:
@@ -146,6 +151,7 @@ def load_config(
         scrub=file_config.scrub,
         config_file=config_file,
         insert_fault_file=Path(file_config.testing.insert_fault_file) if file_config.testing.insert_fault_file else None,
+        receive_clock_offset_s=file_config.testing.receive_clock_offset_s,
     )
 
 
@@ -189,6 +195,8 @@ def _validate_keys(file_config: FileConfig) -> None:
                 raise ValueError(f"tenant {tenant_id}: sentry_projects keys must be numeric project ids")
             if app not in tenant.apps:
                 raise ValueError(f"tenant {tenant_id}: sentry_projects maps a project id to an app not in apps")
+        if not MIN_RETENTION_DAYS <= tenant.retention_days <= MAX_RETENTION_DAYS:
+            raise ValueError(f"tenant {tenant_id}: retention_days must be from {MIN_RETENTION_DAYS} to {MAX_RETENTION_DAYS}")
         for origin in tenant.cors_origins:
             if not _ORIGIN.match(origin):
                 raise ValueError(f"tenant {tenant_id}: cors_origins must be scheme://host[:port], no path")

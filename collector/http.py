@@ -25,7 +25,10 @@ def principal(request: web.Request, *roles: Role, key: str | None = None) -> Pri
     """The caller, if its key (``Authorization: Bearer`` unless given) has one of ``roles``; 401 otherwise."""
     if key is None:
         key = bearer_key(request.headers.get("Authorization"))
-    found = request.app[TENANCY].keyring.lookup(key)
+    tenancy = request.app[TENANCY]
+    found = tenancy.keyring.lookup(key)
+    if found is not None and found.tenant in tenancy.offboarded:
+        raise web.HTTPForbidden(text='{"error": "this tenant has been offboarded"}', content_type="application/json")
     if found is None or found.role not in roles:
         raise web.HTTPUnauthorized(
             text='{"error": "unknown or missing key"}',

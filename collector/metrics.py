@@ -47,6 +47,7 @@ class Metrics:
         )
         self.purges = Counter("telemetry_purges", "Purges by outcome", ["outcome"], registry=r)
         self.exports = Counter("telemetry_exports", "Exports by outcome", ["outcome"], registry=r)
+        self.offboardings = Counter("telemetry_offboardings", "Tenant offboardings by outcome", ["outcome"], registry=r)
 
     def watch_sink(self, sink: Sink) -> None:
         self.registry.register(_SpoolCollector(sink))

@@ -12,6 +12,7 @@ import msgspec
 from msgspec import Meta
 
 from collector.sources.native import Accepted
+from collector.offboarding import OffboardingReceipt
 from collector.operator import QueryRequest
 from collector.rights import Receipt
 from schemas import MAX_EVENTS_PER_BATCH, Event
@@ -56,7 +57,7 @@ class Export(msgspec.Struct):
     row_count: int
 
 
-_TYPES = [EventBatch, Accepted, SentryAccepted, ErrorReply, Status, Readiness, Receipt, QueryRequest, QueryResult, Export]
+_TYPES = [EventBatch, Accepted, SentryAccepted, OffboardingReceipt, ErrorReply, Status, Readiness, Receipt, QueryRequest, QueryResult, Export]
 
 
 def _ref(t: type) -> dict:
@@ -186,7 +187,13 @@ def openapi_document() -> dict:
                     "summary": "Every row held for the installation (ingest or admin key)",
                     "security": _BEARER,
                     "parameters": [_INSTALL_ID],
-                    "responses": {"200": _json(Export, "The rows, streamed"), **_errors(400, 401, 404, 503)},
+                    "responses": {
+                        "200": {
+                            "description": "The rows, streamed: JSON, or CSV with Accept: text/csv",
+                            "content": {"application/json": {"schema": _ref(Export)}, "text/csv": {"schema": {"type": "string"}}},
+                        },
+                        **_errors(400, 401, 404, 503),
+                    },
                 }
             },
             "/v1/purges/{purge_id}": {
@@ -197,10 +204,43 @@ def openapi_document() -> dict:
                     "responses": {"200": _json(Receipt, "The receipt"), **_errors(401, 404)},
                 }
             },
+            "/v1/export": {
+                "get": {
+                    "summary": "Every row of one of the tenant's tables, streamed (admin key)",
+                    "security": _BEARER,
+                    "parameters": [
+                        {"name": "table", "in": "query", "required": False, "schema": {"enum": ["events", "scrub_report", "release_health"]}},
+                    ],
+                    "responses": {
+                        "200": {"description": "JSON Lines, or CSV with Accept: text/csv", "content": {"application/x-ndjson": {"schema": {"type": "string"}}, "text/csv": {"schema": {"type": "string"}}}},
+                        **_errors(400, 401),
+                    },
+                }
+            },
+            "/v1/tenants/{tenant}": {
+                "delete": {
+                    "summary": "Offboard a tenant: refuse its keys, delete all its rows but the audit trail (operator key)",
+                    "security": _BEARER,
+                    "parameters": [{"name": "tenant", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "responses": {"202": _json(OffboardingReceipt, "Accepted, or the existing receipt"), **_errors(401, 404)},
+                }
+            },
+            "/v1/offboardings/{offboarding_id}": {
+                "get": {
+                    "summary": "An offboarding receipt (operator key)",
+                    "security": _BEARER,
+                    "parameters": [{"name": "offboarding_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "responses": {"200": _json(OffboardingReceipt, "The receipt"), **_errors(401, 404)},
+                }
+            },
             "/v1/admin/query": {
                 "post": {
-                    "summary": "Read-only SQL over all tenants (operator key)",
+                    "summary": "Read-only SQL over all tenants (operator key), audited with its reason",
                     "security": _BEARER,
+                    "parameters": [
+                        {"name": "X-Access-Reason", "in": "header", "required": True, "schema": {"type": "string", "minLength": 1, "maxLength": 200}, "description": "Why (the ticket); stored in the audit row"},
+                        {"name": "X-Access-Tenant", "in": "header", "required": False, "schema": {"type": "string"}, "description": "Confine to one tenant: refused where the engine cannot confine SQL"},
+                    ],
                     "requestBody": {"required": True, "content": {"application/json": {"schema": _ref(QueryRequest)}}},
                     "responses": {"200": _json(QueryResult, "Columns and rows"), **_errors(400, 401)},
                 }

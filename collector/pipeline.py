@@ -20,7 +20,7 @@ from aiohttp import web
 
 from collector.auth import Principal
 from collector.body import BadEncoding, BodyTooLarge, read_body
-from collector.resources import MEMORY, METRICS, SCRUB_POOL, SINK
+from collector.resources import CONFIG, MEMORY, METRICS, SCRUB_POOL, SINK
 from collector.scrub_pool import Held, ScrubberUnavailable
 from collector.sources.base import NO_ID, SourceOptions
 from collector.tenancy import TENANCY
@@ -82,7 +82,7 @@ async def ingest(
     if not consent_refused and (not sink.has_room_for(len(body)) or app[MEMORY].over_limit):
         return busy()
 
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=app[CONFIG].receive_clock_offset_s)
     try:
         held, found = await pool.decode(caller.tenant, tenancy.policy(caller.tenant), source, options, body, now)
     except ScrubberUnavailable:

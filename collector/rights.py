@@ -25,6 +25,7 @@ import orjson
 from aiohttp import web
 
 from collector.auth import Principal, Role
+from collector.formats import CSV, wants_csv, write_csv
 from collector.http import error, json_reply, principal
 from collector.resources import HASHER, METRICS, SINK, spawn
 from schemas import AuditRow, PurgeRow, TombstoneRow
@@ -86,7 +87,16 @@ def _install_hash(request: web.Request, caller: Principal) -> str | None:
     return request.app[HASHER](caller.tenant, "install_id", install_id)
 
 
-async def audit(app: web.Application, caller: Principal, action: str, subject_hash: str, outcome: str, rows: int = 0, ref: str = "") -> None:
+async def audit(
+    app: web.Application,
+    caller: Principal,
+    action: str,
+    subject_hash: str,
+    outcome: str,
+    rows: int = 0,
+    ref: str = "",
+    reason: str = "",
+) -> None:
     row = AuditRow(
         tenant=caller.tenant,
         at=_now(),
@@ -96,6 +106,7 @@ async def audit(app: web.Application, caller: Principal, action: str, subject_ha
         outcome=outcome,
         rows=rows,
         ref=ref,
+        reason=reason,
     )
     try:
         await app[SINK].insert_now([row])
@@ -227,6 +238,14 @@ async def export_install(request: web.Request) -> web.StreamResponse:
         return found
     caller, install_hash, _ = found
     sink, metrics = request.app[SINK], request.app[METRICS]
+    if wants_csv(request):
+        response = web.StreamResponse(status=200, headers={"Content-Type": CSV})
+        await response.prepare(request)
+        written = await write_csv(response, export_install_rows(sink, caller.tenant, install_hash))
+        await response.write_eof()
+        metrics.exports.labels("completed").inc()
+        await audit(request.app, caller, "export", install_hash, COMPLETED, rows=written)
+        return response
 
     response = web.StreamResponse(status=200, headers={"Content-Type": "application/json"})
     await response.prepare(request)

@@ -33,6 +33,8 @@ class Tenancy:
         self._config = config
         self._snapshot = self._build(config)
         self.limiter = RateLimiter(config.tenants)
+        # Tenants being offboarded or gone: their keys are refused even while the config still lists them.
+        self.offboarded: set[str] = set()
 
     @staticmethod
     def _build(config: Config) -> _Snapshot:
@@ -49,6 +51,12 @@ class Tenancy:
 
     def tenant(self, tenant_id: str) -> TenantConfig:
         return self._snapshot.tenants[tenant_id]
+
+    def tenants(self) -> dict[str, TenantConfig]:
+        return self._snapshot.tenants
+
+    def known(self, tenant_id: str) -> bool:
+        return tenant_id in self._snapshot.tenants
 
     def origin_listed(self, origin: str) -> bool:
         """Whether some tenant lists ``origin``; each request is then held to its own tenant's list."""

@@ -203,7 +203,7 @@ def scrub_phase(scrubber: EventScrubber, held: _Pending, keep_events: list[bool]
     request = held.request
     events = [event for event, keep in zip(held.events, keep_events, strict=True) if keep]
     sessions = [
-        msgspec.structs.replace(row, tenant=request.tenant)
+        msgspec.structs.replace(row, tenant=request.tenant, retention_days=request.policy.retention_days)
         for row, keep in zip(held.sessions, keep_sessions, strict=True)
         if keep
     ]

@@ -14,7 +14,7 @@ from schemas.events import (
     Pii,
     UsageCounts,
 )
-from schemas.rows import AuditRow, EventRow, PurgeRow, ReleaseHealthRow, ScrubCountRow, TombstoneRow, clickhouse_columns
+from schemas.rows import AuditRow, EventRow, OffboardingRow, PurgeRow, ReleaseHealthRow, ScrubCountRow, TombstoneRow, clickhouse_columns
 from schemas.validation import EventRejected, convert_event, decode_envelope, decode_event
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "MAX_EVENTS_PER_BATCH",
     "App",
     "AuditRow",
+    "OffboardingRow",
     "PurgeRow",
     "ReleaseHealthRow",
     "TombstoneRow",

@@ -62,6 +62,8 @@ class EventRow(msgspec.Struct, frozen=True):
     browser_name: _LowCard = ""
     browser_version: _LowCard = ""
     attributes: Annotated[dict[str, str], _col("Map(LowCardinality(String), String)")] = {}
+    # The tenant's retention when the row was received: partitions hold one value, so expiry drops whole parts.
+    retention_days: Annotated[int, _col("UInt16 DEFAULT 180")] = 180
 
 
 class ScrubCountRow(msgspec.Struct, frozen=True):
@@ -76,6 +78,7 @@ class ScrubCountRow(msgspec.Struct, frozen=True):
     field: _LowCard
     entity: _LowCard
     count: Annotated[int, _col("UInt64")]
+    retention_days: Annotated[int, _col("UInt16 DEFAULT 180")] = 180
 
 
 class ReleaseHealthRow(msgspec.Struct, frozen=True):
@@ -93,6 +96,7 @@ class ReleaseHealthRow(msgspec.Struct, frozen=True):
     environment: _LowCard
     status: _LowCard
     sessions: Annotated[int, _col("UInt64")]
+    retention_days: Annotated[int, _col("UInt16 DEFAULT 180")] = 180
 
 
 def clickhouse_columns(row_type: type[msgspec.Struct]) -> list[tuple[str, str]]:
@@ -116,6 +120,7 @@ class AuditRow(msgspec.Struct, frozen=True):
     outcome: _LowCard
     rows: Annotated[int, _col("UInt64")] = 0
     ref: _Text = ""  # e.g. the purge id this row is about
+    reason: _Text = ""  # why an operator accessed the data (a ticket), as the operator wrote it
 
 
 class PurgeRow(msgspec.Struct, frozen=True):
@@ -129,6 +134,18 @@ class PurgeRow(msgspec.Struct, frozen=True):
     state: _LowCard  # accepted, completed, failed
     rows_deleted: Annotated[int, _col("UInt64")] = 0
     requested_by: _LowCard = ""  # key id
+
+
+class OffboardingRow(msgspec.Struct, frozen=True):
+    """The state of one tenant's offboarding; the newest ``updated_at`` wins. Kept with the audit trail."""
+
+    offboarding_id: Annotated[uuid.UUID, _col("UUID")]
+    tenant: _LowCard
+    requested_at: _Time
+    updated_at: _Time
+    state: _LowCard  # accepted, completed
+    rows_deleted: Annotated[dict[str, int], _col("Map(LowCardinality(String), UInt64)")] = {}  # per table
+    requested_by: _LowCard = ""  # operator key id
 
 
 class TombstoneRow(msgspec.Struct, frozen=True):

@@ -110,6 +110,7 @@ class _Compiled:
         """What stays the same for every event of this type in one batch."""
         row = list(_ROW_DEFAULTS)
         row[_TENANT], row[_RECEIVED_AT], row[_TYPE], row[_SOURCE] = tenant, received_at, self.tag, source
+        row[_RETENTION] = policy.retention_days
         return _Bound(
             row,
             self.get_stored,
@@ -172,7 +173,9 @@ def _compile(event_type: type, plan: tuple[_Field, ...]) -> _Compiled:
 
 
 _COMPILED = {t: _compile(t, plan) for t, plan in _PLANS.items()}
-_TENANT, _RECEIVED_AT, _TYPE, _SOURCE = (_COLUMN_INDEX[c] for c in ("tenant", "received_at", "type", "source"))
+_TENANT, _RECEIVED_AT, _TYPE, _SOURCE, _RETENTION = (
+    _COLUMN_INDEX[c] for c in ("tenant", "received_at", "type", "source", "retention_days")
+)
 
 
 def _structured_strings(plan: tuple[_Field, ...]) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
@@ -286,7 +289,9 @@ class EventScrubber:
         return ScrubbedBatch(
             [EventRow(*row) for row in rows],
             [
-                ScrubCountRow(tenant=tenant, day=day, field=column, entity=entity, count=count)
+                ScrubCountRow(
+                    tenant=tenant, day=day, field=column, entity=entity, count=count, retention_days=policy.retention_days
+                )
                 for (column, entity), count in sorted(removed.items())
             ],
         )

@@ -27,6 +27,7 @@ class TenantPolicy(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     deny_terms: tuple[str, ...] = ()  # always replaced in free text, case-insensitive
     allow_terms: tuple[str, ...] = ()  # never replaced when a recognizer flags exactly this text
     disabled_entities: frozenset[str] = frozenset()  # entity types this tenant switches off
+    retention_days: int = 180  # how long this tenant's rows are kept, stamped on each row
 
     def allowlist(self, name: str) -> frozenset[str]:
         return getattr(self, name)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import msgspec
 
 from schemas import EventRow, ReleaseHealthRow, ScrubCountRow, clickhouse_columns
-from schemas.rows import AuditRow, PurgeRow, TombstoneRow
+from schemas.rows import AuditRow, OffboardingRow, PurgeRow, TombstoneRow
 
 RETENTION_DAYS = 180
 AUDIT_RETENTION_DAYS = 730  # 24 months
@@ -29,16 +29,46 @@ DEDUP_WINDOW = 100_000
 
 @dataclass(frozen=True)
 class Table:
+    """One table, defined once: DDL (single node and cluster), upgrades, purge, offboarding and export derive from it."""
+
     name: str
     row_type: type[msgspec.Struct]
     engine: str
     partition_by: str
     order_by: str
     ttl: str
+    # How a Distributed table spreads rows over shards. One installation's rows land on one shard, so a
+    # purge is a mutation each shard runs on its own rows; a Replacing or Summing table shards by columns
+    # of its sorting key, so every version of one key meets on one shard and merges never look across.
+    sharding_key: str
+    per_install: bool = False  # holds rows of one installation (install_hash): purged, exported with it
+    offboarded: bool = True  # removed with its tenant; False only for the audit trail, kept 24 months
+    spooled: str | None = None  # the ``sink.record.SpoolRecord`` field that carries its rows, if any
+    # The day a row's age counts from, when the tenant's ``retention_days`` (a column) decides its expiry.
+    tenant_retention_from: str | None = None
 
     @property
     def columns(self) -> list[str]:
         return [name for name, _ in clickhouse_columns(self.row_type)]
+
+    @property
+    def export_order(self) -> str:
+        """One tenant's rows in a stable order that follows the sorting key, so pages read in order."""
+        keys = [key.strip() for key in self.order_by.strip("()").split(",") if key.strip() != "tenant"]
+        for unique in ("event_id", "purge_id", "offboarding_id"):
+            if unique in self.columns and unique not in keys:
+                keys.append(unique)
+        return ", ".join(keys)
+
+
+def _tenant_ttl(day: str) -> str:
+    """Expiry by the tenant's retention at receipt, stamped on each row (at most RETENTION_DAYS).
+
+    Partitioned by receipt day and retention, every row of a part expires on the same day, so expiry
+    drops whole parts (``ttl_only_drop_parts``) instead of rewriting them, whatever mix of retentions
+    the tenants chose.
+    """
+    return f"{day} + toIntervalDay(retention_days)"
 
 
 TABLES: tuple[Table, ...] = (
@@ -46,25 +76,35 @@ TABLES: tuple[Table, ...] = (
         name="events",
         row_type=EventRow,
         engine="MergeTree",
-        partition_by="toYYYYMMDD(received_at)",
+        partition_by="(toYYYYMMDD(received_at), retention_days)",
         order_by="(tenant, type, app_name, ts)",
-        ttl=f"toDate(received_at) + INTERVAL {RETENTION_DAYS} DAY",
+        ttl=_tenant_ttl("toDate(received_at)"),
+        sharding_key="cityHash64(tenant, install_hash)",
+        per_install=True,
+        spooled="events",
+        tenant_retention_from="toDate(received_at)",
     ),
     Table(
         name="scrub_report",
         row_type=ScrubCountRow,
         engine="SummingMergeTree(count)",
-        partition_by="toYYYYMM(day)",
+        partition_by="(toYYYYMMDD(day), retention_days)",
         order_by="(tenant, day, field, entity)",
-        ttl=f"day + INTERVAL {RETENTION_DAYS} DAY",
+        ttl=_tenant_ttl("day"),
+        sharding_key="cityHash64(tenant, field, entity)",
+        spooled="report",
+        tenant_retention_from="day",
     ),
     Table(
         name="release_health",
         row_type=ReleaseHealthRow,
         engine="SummingMergeTree(sessions)",
-        partition_by="toYYYYMM(day)",
+        partition_by="(toYYYYMMDD(day), retention_days)",
         order_by="(tenant, app_name, day, release, environment, status)",
-        ttl=f"day + INTERVAL {RETENTION_DAYS} DAY",
+        ttl=_tenant_ttl("day"),
+        sharding_key="cityHash64(tenant, app_name, release)",
+        spooled="sessions",
+        tenant_retention_from="day",
     ),
     Table(
         name="audit",
@@ -73,6 +113,8 @@ TABLES: tuple[Table, ...] = (
         partition_by="toYYYYMM(at)",
         order_by="(tenant, at)",
         ttl=f"toDate(at) + INTERVAL {AUDIT_RETENTION_DAYS} DAY",
+        sharding_key="cityHash64(tenant, subject_hash)",
+        offboarded=False,
     ),
     Table(
         name="purges",
@@ -81,6 +123,17 @@ TABLES: tuple[Table, ...] = (
         partition_by="toYYYYMM(requested_at)",
         order_by="(tenant, purge_id)",
         ttl=f"toDate(requested_at) + INTERVAL {AUDIT_RETENTION_DAYS} DAY",
+        sharding_key="cityHash64(tenant, purge_id)",
+    ),
+    Table(
+        name="offboardings",
+        row_type=OffboardingRow,
+        engine="ReplacingMergeTree(updated_at)",
+        partition_by="toYYYYMM(requested_at)",
+        order_by="(tenant, offboarding_id)",
+        ttl=f"toDate(requested_at) + INTERVAL {AUDIT_RETENTION_DAYS} DAY",
+        sharding_key="cityHash64(tenant)",
+        offboarded=False,  # the receipt that the tenant's data is gone outlives the data, like the audit trail
     ),
     Table(
         name="tombstones",
@@ -89,24 +142,16 @@ TABLES: tuple[Table, ...] = (
         partition_by="toYYYYMM(at)",
         order_by="(tenant, install_hash)",
         ttl=f"toDate(at) + INTERVAL {TOMBSTONE_RETENTION_DAYS} DAY",
+        sharding_key="cityHash64(tenant, install_hash)",
     ),
 )
 TABLE_BY_ROW_TYPE = {t.row_type: t for t in TABLES}
-
-
-# How a Distributed table spreads each table's rows over the shards. One
-# installation's events (and its tombstone, and the audit rows about it) land on
-# one shard, so a purge is a mutation each shard runs on its own rows. A
-# Replacing or Summing table shards by columns of its sorting key, so every
-# version of one key meets on one shard: merges and FINAL never look across shards.
-SHARDING_KEYS: dict[str, str] = {
-    "events": "cityHash64(tenant, install_hash)",
-    "scrub_report": "cityHash64(tenant, field, entity)",
-    "release_health": "cityHash64(tenant, app_name, release)",
-    "audit": "cityHash64(tenant, subject_hash)",
-    "purges": "cityHash64(tenant, purge_id)",
-    "tombstones": "cityHash64(tenant, install_hash)",
-}
+INSTALL_TABLES = tuple(t for t in TABLES if t.per_install)
+OFFBOARDED_TABLES = tuple(t for t in TABLES if t.offboarded)
+SPOOLED_TABLES = tuple(t for t in TABLES if t.spooled)
+TENANT_RETENTION_TABLES = tuple(t for t in TABLES if t.tenant_retention_from)
+# What a tenant's admin may export: its analytics tables (the audit trail and receipts are the operator's).
+EXPORTED_TABLES = TENANT_RETENTION_TABLES
 
 # A spool segment is deleted once ClickHouse has confirmed its insert. On a single node nothing
 # else holds those rows, so the part must be on disk by then: ClickHouse does not fsync parts by
@@ -157,7 +202,7 @@ def create_statements(database: str, cluster: str | None = None) -> list[str]:
         statements.append(
             f"CREATE TABLE IF NOT EXISTS {database}.{table.name} ON CLUSTER {cluster}\n"
             f"(\n    {_column_list(table)}\n)\n"
-            f"ENGINE = Distributed('{cluster}', '{database}', '{local}', {SHARDING_KEYS[table.name]})"
+            f"ENGINE = Distributed('{cluster}', '{database}', '{local}', {table.sharding_key})"
         )
         statements.extend(upgrade_statements(database, table, cluster=cluster))
     return statements
@@ -174,6 +219,16 @@ def upgrade_statements(database: str, table: Table, *, name: str | None = None, 
         f"ADD COLUMN IF NOT EXISTS `{column}` {ch_type}" for column, ch_type in clickhouse_columns(table.row_type)
     )
     return [f"ALTER TABLE {database}.{name or table.name}{on_cluster}\n    {additions}"]
+
+
+def ttl_upgrade(database: str, table: Table, cluster: str | None = None) -> str:
+    """``MODIFY TTL`` for a table made before its TTL changed; run without materializing (see ``sink.Sink``).
+
+    The partition key of an existing table cannot change in place: a table made before per-tenant
+    retention keeps its daily partitions, and its shorter-retention rows go by the retention sweep.
+    """
+    target = f"{database}.{table.name}_local ON CLUSTER {cluster}" if cluster else f"{database}.{table.name}"
+    return f"ALTER TABLE {target} MODIFY TTL {table.ttl}"
 
 
 def replicated_engine(engine: str, keeper_path: str) -> str:

@@ -28,8 +28,7 @@ import msgspec
 from clickhouse_connect.driver.client import Client
 from clickhouse_connect.driver.exceptions import DatabaseError, DataError, ProgrammingError
 
-from schemas import EventRow, ReleaseHealthRow, ScrubCountRow
-from sink.ddl import TABLE_BY_ROW_TYPE, TABLES, Table, create_statements
+from sink.ddl import SPOOLED_TABLES, TABLE_BY_ROW_TYPE, TENANT_RETENTION_TABLES, Table, create_statements, ttl_upgrade
 from sink.idempotency import IdempotencyWindow
 from sink.record import FORMAT, SpoolRecord, decode_record, encode, encode_rows, event_keys, keep_events
 from sink.spool import Segment, Spool, SpoolFull, read_segment
@@ -113,6 +112,8 @@ class Sink:
         self._outstanding: set[int] = set()  # sealed segments not yet stored
         # Installations whose consent was revoked: their rows are never stored again.
         self.tombstones: set[tuple[str, str]] = set()
+        # Tenants being (or already) offboarded: none of their rows enters the spool or ClickHouse again.
+        self.offboarded: set[str] = set()
 
     @property
     def spool(self) -> Spool:
@@ -123,6 +124,7 @@ class Sink:
         self._client, self.database = await self._on_db_thread(self._open_client)
         for statement in create_statements(self.database, self._settings.cluster):
             await self._on_db_thread(self._client.command, statement)
+        await self._upgrade_ttls()
         await self._remember_recent_ids()
         _, tombstones = await self.query(f"SELECT tenant, install_hash FROM {self.database}.tombstones FINAL", {})
         self.tombstones.update((tenant, install_hash) for tenant, install_hash in tombstones)
@@ -135,6 +137,23 @@ class Sink:
         if recovered:
             log.info("replaying spool segments left by an earlier run", extra={"segments": len(recovered)})
             await self._sealed.join()
+
+    async def _upgrade_ttls(self) -> None:
+        """Tables made before per-tenant retention get its TTL, without rewriting their parts now.
+
+        ``materialize_ttl_after_modify = 0``: existing parts keep their 180-day expiry (and rows written
+        before the column existed read 180 for it), so start-up costs no mutation of old data.
+        """
+        for table in TENANT_RETENTION_TABLES:
+            name = f"{table.name}_local" if self._settings.cluster else table.name
+            _, rows = await self.query(
+                "SELECT create_table_query FROM system.tables WHERE database = {db:String} AND name = {name:String}",
+                {},
+                parameters={"db": self.database, "name": name},
+            )
+            if rows and "toIntervalDay(retention_days)" not in rows[0][0]:
+                await self.command(ttl_upgrade(self.database, table, self._settings.cluster), {"materialize_ttl_after_modify": 0})
+                log.info("table TTL upgraded to per-tenant retention", extra={"table": table.name})
 
     async def _remember_recent_ids(self) -> None:
         window_s = int(self._settings.idempotency_window_s)
@@ -167,6 +186,8 @@ class Sink:
         rows entering the spool. The common case (nothing to drop) appends the
         worker's bytes untouched. Returns how many rows were dropped for consent.
         """
+        if tenant in self.offboarded:
+            return len(install_hashes)
         revoked = [(tenant, h) in self.tombstones for h in install_hashes]
         if all(keep) and not any(revoked):
             await self._spool.append(record)
@@ -273,17 +294,18 @@ class Sink:
         Rows are already ClickHouse input: the common case joins bytes, and only a record
         holding an installation revoked since it was spooled is split into lines.
         """
-        blobs: dict[type, list[bytes]] = {EventRow: [], ScrubCountRow: [], ReleaseHealthRow: []}
+        blobs: dict[str, list[bytes]] = {table.spooled: [] for table in SPOOLED_TABLES}
         rows, tombstones = 0, self.tombstones
         for record in self._read_records(segment):
+            if record.tenant in self.offboarded:
+                continue
             if tombstones and any((record.tenant, h) in tombstones for h in record.install_hashes):
                 record = keep_events(record, [(record.tenant, h) not in tombstones for h in record.install_hashes])
-            blobs[EventRow].append(record.events)
-            blobs[ScrubCountRow].append(record.report)
-            blobs[ReleaseHealthRow].append(record.sessions)
+            for field, blob in blobs.items():
+                blob.append(getattr(record, field))
             rows += len(record.install_hashes)
-        for table in TABLES:
-            block = b"".join(blobs.get(table.row_type, ()))
+        for table in SPOOLED_TABLES:
+            block = b"".join(blobs[table.spooled])
             if block:
                 if self._settings.fault:
                     self._settings.fault(table.name)

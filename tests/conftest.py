@@ -37,6 +37,8 @@ INITECH_INGEST = "ik_initech_0123456789abcdef"
 LIMITED_INGEST = "ik_limited_0123456789abcdef"
 QUOTA_INGEST = "ik_quota_0123456789abcdef01"
 FRUGAL_INGEST = "ik_frugal_0123456789abcdef"
+DEPARTING_INGEST = "ik_departing_0123456789abcd"
+DEPARTING_ADMIN = "ak_departing_0123456789abcd"
 OPERATOR = "ok_operator_0123456789abcdef"
 
 CONFIG_TOML = f"""
@@ -89,6 +91,14 @@ apps = ["omnix-pos"]
 modules = ["sales"]
 install_rate_limit_events_per_s = 0.01
 install_rate_limit_burst = 3
+
+# Only tests/test_offboarding.py sends to this tenant: it is offboarded during the session.
+[tenants.departing]
+ingest_keys = ["{DEPARTING_INGEST}"]
+admin_keys = ["{DEPARTING_ADMIN}"]
+apps = ["omnix-pos"]
+modules = ["sales"]
+sentry_projects = {{ "77" = "omnix-pos" }}
 
 [tenants.quota]
 ingest_keys = ["{QUOTA_INGEST}"]
@@ -230,7 +240,8 @@ class CollectorProcess:
         """Rows from the stored data, through the CLI (the running collector, or the directory)."""
         import orjson
 
-        args = [sys.executable, "-m", "collector", "query", sql, "--data-dir", str(self.data_dir), "--port", str(self.port)]
+        args = [sys.executable, "-m", "collector", "query", sql, "--reason", "test suite: checking stored rows",
+                "--data-dir", str(self.data_dir), "--port", str(self.port)]  # fmt: skip
         if self.config_file:
             args += ["--config", str(self.config_file)]
         out = subprocess.run(args, cwd=ROOT, capture_output=True, check=True, timeout=120).stdout.decode()

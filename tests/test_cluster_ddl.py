@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from sink.ddl import DEDUP_WINDOW, SHARDING_KEYS, TABLES, create_statements, render, replicated_engine
+from sink.ddl import DEDUP_WINDOW, TABLES, create_statements, render, replicated_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 CLUSTER = "telemetry_cluster"
@@ -123,7 +123,7 @@ def test_each_table_becomes_a_replicated_local_table_with_the_same_storage_rules
 @pytest.mark.parametrize("table", TABLES, ids=lambda t: t.name)
 def test_each_table_is_fronted_by_a_distributed_table_over_its_local_table(table):
     front = _statement_for(table.name)
-    sharding_key = SHARDING_KEYS[table.name]
+    sharding_key = table.sharding_key
     assert front.endswith(f"ENGINE = Distributed('{CLUSTER}', 'telemetry', '{table.name}_local', {sharding_key})")
     assert _columns(front) == table.columns
     assert "TTL" not in front and "PARTITION BY" not in front
@@ -135,7 +135,7 @@ def test_each_table_is_fronted_by_a_distributed_table_over_its_local_table(table
 
 
 def test_an_installations_events_stay_on_one_shard():
-    assert SHARDING_KEYS["events"] == "cityHash64(tenant, install_hash)"
+    assert {t.name: t.sharding_key for t in TABLES}["events"] == "cityHash64(tenant, install_hash)"
 
 
 @pytest.mark.parametrize(

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import uuid
+
 import orjson
 import pytest
 
 from tests.conftest import ACME_ADMIN, ACME_INGEST, GLOBEX_INGEST, OPERATOR, make_event
 
 
-@pytest.mark.parametrize("table", ["events", "scrub_report"])
-async def test_tables_carry_a_180_day_ttl_and_drop_whole_parts(collector, table):
+@pytest.mark.parametrize("table", ["events", "scrub_report", "release_health"])
+async def test_tables_expire_by_the_tenants_retention_and_drop_whole_parts(collector, table):
     ddl = await collector.sink.command(f"SHOW CREATE TABLE telemetry.{table}")
     ddl = ddl if isinstance(ddl, str) else "".join(ddl)
-    assert "TTL" in ddl and "toIntervalDay(180)" in ddl
+    assert "TTL" in ddl and "toIntervalDay(retention_days)" in ddl
     assert "ttl_only_drop_parts = 1" in ddl
-    assert "PARTITION BY" in ddl
+    # One retention per partition: every row of a part expires on the same day.
+    assert "PARTITION BY (toYYYYMMDD(" in ddl and "retention_days)" in ddl.split("PARTITION BY", 1)[1].split("\n", 1)[0]
 
 
 async def test_events_table_has_no_column_for_raw_ids_or_ip(collector):
@@ -27,7 +30,7 @@ async def _admin_query(collector, sql: str, key: str = OPERATOR):
     return await collector.session.post(
         f"{collector.url}/v1/admin/query",
         data=orjson.dumps({"sql": sql}),
-        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json", "X-Access-Reason": "TICKET-1 test"},
     )
 
 
@@ -96,3 +99,36 @@ async def test_embedded_engine_threads_run_below_the_collectors_own(collector):
     base = niceness[threading.main_thread().native_id]
     assert base < ENGINE_NICENESS, "run the tests at a normal priority for this check to mean anything"
     assert all(niceness[tid] == base for tid in python_threads if tid in niceness)
+
+
+async def test_an_operator_query_needs_a_reason_which_the_audit_row_keeps(collector):
+    unaudited = await collector.session.post(
+        f"{collector.url}/v1/admin/query", data=orjson.dumps({"sql": "SELECT 1"}),
+        headers={"Authorization": f"Bearer {OPERATOR}", "Content-Type": "application/json"},
+    )  # fmt: skip
+    assert unaudited.status == 400 and "X-Access-Reason" in (await unaudited.json())["error"]
+    blank = await collector.session.post(
+        f"{collector.url}/v1/admin/query", data=orjson.dumps({"sql": "SELECT 1"}),
+        headers={"Authorization": f"Bearer {OPERATOR}", "X-Access-Reason": "   "},
+    )  # fmt: skip
+    assert blank.status == 400
+    ticket = f"TICKET-{uuid.uuid4().hex[:8]}"
+    response = await collector.session.post(
+        f"{collector.url}/v1/admin/query", data=orjson.dumps({"sql": "SELECT 42"}),
+        headers={"Authorization": f"Bearer {OPERATOR}", "X-Access-Reason": ticket},
+    )  # fmt: skip
+    assert response.status == 200
+    rows = await collector.rows(f"SELECT action, outcome, reason FROM telemetry.audit WHERE reason = '{ticket}'")
+    assert rows == [("operator_query", "completed", ticket)]
+
+
+async def test_a_tenant_confined_query_is_refused_on_the_embedded_engine_and_says_why(collector):
+    ticket = f"TICKET-{uuid.uuid4().hex[:8]}"
+    response = await collector.session.post(
+        f"{collector.url}/v1/admin/query", data=orjson.dumps({"sql": "SELECT count() FROM telemetry.events"}),
+        headers={"Authorization": f"Bearer {OPERATOR}", "X-Access-Reason": ticket, "X-Access-Tenant": "acme"},
+    )  # fmt: skip
+    assert response.status == 400
+    assert "cannot confine" in (await response.json())["error"]
+    rows = await collector.rows(f"SELECT outcome FROM telemetry.audit WHERE reason = '{ticket}'")
+    assert rows == [("refused",)]

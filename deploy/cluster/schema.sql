@@ -34,12 +34,13 @@ CREATE TABLE IF NOT EXISTS telemetry.events_local ON CLUSTER telemetry_cluster
     `runtime_version` LowCardinality(String),
     `browser_name` LowCardinality(String),
     `browser_version` LowCardinality(String),
-    `attributes` Map(LowCardinality(String), String)
+    `attributes` Map(LowCardinality(String), String),
+    `retention_days` UInt16 DEFAULT 180
 )
 ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/telemetry/events_local', '{replica}')
-PARTITION BY toYYYYMMDD(received_at)
+PARTITION BY (toYYYYMMDD(received_at), retention_days)
 ORDER BY (tenant, type, app_name, ts)
-TTL toDate(received_at) + INTERVAL 180 DAY
+TTL toDate(received_at) + toIntervalDay(retention_days)
 SETTINGS ttl_only_drop_parts = 1, replicated_deduplication_window = 100000;
 
 ALTER TABLE telemetry.events_local ON CLUSTER telemetry_cluster
@@ -75,7 +76,8 @@ ALTER TABLE telemetry.events_local ON CLUSTER telemetry_cluster
     ADD COLUMN IF NOT EXISTS `runtime_version` LowCardinality(String),
     ADD COLUMN IF NOT EXISTS `browser_name` LowCardinality(String),
     ADD COLUMN IF NOT EXISTS `browser_version` LowCardinality(String),
-    ADD COLUMN IF NOT EXISTS `attributes` Map(LowCardinality(String), String);
+    ADD COLUMN IF NOT EXISTS `attributes` Map(LowCardinality(String), String),
+    ADD COLUMN IF NOT EXISTS `retention_days` UInt16 DEFAULT 180;
 
 CREATE TABLE IF NOT EXISTS telemetry.events ON CLUSTER telemetry_cluster
 (
@@ -111,7 +113,8 @@ CREATE TABLE IF NOT EXISTS telemetry.events ON CLUSTER telemetry_cluster
     `runtime_version` LowCardinality(String),
     `browser_name` LowCardinality(String),
     `browser_version` LowCardinality(String),
-    `attributes` Map(LowCardinality(String), String)
+    `attributes` Map(LowCardinality(String), String),
+    `retention_days` UInt16 DEFAULT 180
 )
 ENGINE = Distributed('telemetry_cluster', 'telemetry', 'events_local', cityHash64(tenant, install_hash));
 
@@ -148,7 +151,8 @@ ALTER TABLE telemetry.events ON CLUSTER telemetry_cluster
     ADD COLUMN IF NOT EXISTS `runtime_version` LowCardinality(String),
     ADD COLUMN IF NOT EXISTS `browser_name` LowCardinality(String),
     ADD COLUMN IF NOT EXISTS `browser_version` LowCardinality(String),
-    ADD COLUMN IF NOT EXISTS `attributes` Map(LowCardinality(String), String);
+    ADD COLUMN IF NOT EXISTS `attributes` Map(LowCardinality(String), String),
+    ADD COLUMN IF NOT EXISTS `retention_days` UInt16 DEFAULT 180;
 
 CREATE TABLE IF NOT EXISTS telemetry.scrub_report_local ON CLUSTER telemetry_cluster
 (
@@ -156,12 +160,13 @@ CREATE TABLE IF NOT EXISTS telemetry.scrub_report_local ON CLUSTER telemetry_clu
     `day` Date,
     `field` LowCardinality(String),
     `entity` LowCardinality(String),
-    `count` UInt64
+    `count` UInt64,
+    `retention_days` UInt16 DEFAULT 180
 )
 ENGINE = ReplicatedSummingMergeTree('/clickhouse/tables/{shard}/telemetry/scrub_report_local', '{replica}', count)
-PARTITION BY toYYYYMM(day)
+PARTITION BY (toYYYYMMDD(day), retention_days)
 ORDER BY (tenant, day, field, entity)
-TTL day + INTERVAL 180 DAY
+TTL day + toIntervalDay(retention_days)
 SETTINGS ttl_only_drop_parts = 1, replicated_deduplication_window = 100000;
 
 ALTER TABLE telemetry.scrub_report_local ON CLUSTER telemetry_cluster
@@ -169,7 +174,8 @@ ALTER TABLE telemetry.scrub_report_local ON CLUSTER telemetry_cluster
     ADD COLUMN IF NOT EXISTS `day` Date,
     ADD COLUMN IF NOT EXISTS `field` LowCardinality(String),
     ADD COLUMN IF NOT EXISTS `entity` LowCardinality(String),
-    ADD COLUMN IF NOT EXISTS `count` UInt64;
+    ADD COLUMN IF NOT EXISTS `count` UInt64,
+    ADD COLUMN IF NOT EXISTS `retention_days` UInt16 DEFAULT 180;
 
 CREATE TABLE IF NOT EXISTS telemetry.scrub_report ON CLUSTER telemetry_cluster
 (
@@ -177,7 +183,8 @@ CREATE TABLE IF NOT EXISTS telemetry.scrub_report ON CLUSTER telemetry_cluster
     `day` Date,
     `field` LowCardinality(String),
     `entity` LowCardinality(String),
-    `count` UInt64
+    `count` UInt64,
+    `retention_days` UInt16 DEFAULT 180
 )
 ENGINE = Distributed('telemetry_cluster', 'telemetry', 'scrub_report_local', cityHash64(tenant, field, entity));
 
@@ -186,7 +193,8 @@ ALTER TABLE telemetry.scrub_report ON CLUSTER telemetry_cluster
     ADD COLUMN IF NOT EXISTS `day` Date,
     ADD COLUMN IF NOT EXISTS `field` LowCardinality(String),
     ADD COLUMN IF NOT EXISTS `entity` LowCardinality(String),
-    ADD COLUMN IF NOT EXISTS `count` UInt64;
+    ADD COLUMN IF NOT EXISTS `count` UInt64,
+    ADD COLUMN IF NOT EXISTS `retention_days` UInt16 DEFAULT 180;
 
 CREATE TABLE IF NOT EXISTS telemetry.release_health_local ON CLUSTER telemetry_cluster
 (
@@ -196,12 +204,13 @@ CREATE TABLE IF NOT EXISTS telemetry.release_health_local ON CLUSTER telemetry_c
     `release` LowCardinality(String),
     `environment` LowCardinality(String),
     `status` LowCardinality(String),
-    `sessions` UInt64
+    `sessions` UInt64,
+    `retention_days` UInt16 DEFAULT 180
 )
 ENGINE = ReplicatedSummingMergeTree('/clickhouse/tables/{shard}/telemetry/release_health_local', '{replica}', sessions)
-PARTITION BY toYYYYMM(day)
+PARTITION BY (toYYYYMMDD(day), retention_days)
 ORDER BY (tenant, app_name, day, release, environment, status)
-TTL day + INTERVAL 180 DAY
+TTL day + toIntervalDay(retention_days)
 SETTINGS ttl_only_drop_parts = 1, replicated_deduplication_window = 100000;
 
 ALTER TABLE telemetry.release_health_local ON CLUSTER telemetry_cluster
@@ -211,7 +220,8 @@ ALTER TABLE telemetry.release_health_local ON CLUSTER telemetry_cluster
     ADD COLUMN IF NOT EXISTS `release` LowCardinality(String),
     ADD COLUMN IF NOT EXISTS `environment` LowCardinality(String),
     ADD COLUMN IF NOT EXISTS `status` LowCardinality(String),
-    ADD COLUMN IF NOT EXISTS `sessions` UInt64;
+    ADD COLUMN IF NOT EXISTS `sessions` UInt64,
+    ADD COLUMN IF NOT EXISTS `retention_days` UInt16 DEFAULT 180;
 
 CREATE TABLE IF NOT EXISTS telemetry.release_health ON CLUSTER telemetry_cluster
 (
@@ -221,7 +231,8 @@ CREATE TABLE IF NOT EXISTS telemetry.release_health ON CLUSTER telemetry_cluster
     `release` LowCardinality(String),
     `environment` LowCardinality(String),
     `status` LowCardinality(String),
-    `sessions` UInt64
+    `sessions` UInt64,
+    `retention_days` UInt16 DEFAULT 180
 )
 ENGINE = Distributed('telemetry_cluster', 'telemetry', 'release_health_local', cityHash64(tenant, app_name, release));
 
@@ -232,7 +243,8 @@ ALTER TABLE telemetry.release_health ON CLUSTER telemetry_cluster
     ADD COLUMN IF NOT EXISTS `release` LowCardinality(String),
     ADD COLUMN IF NOT EXISTS `environment` LowCardinality(String),
     ADD COLUMN IF NOT EXISTS `status` LowCardinality(String),
-    ADD COLUMN IF NOT EXISTS `sessions` UInt64;
+    ADD COLUMN IF NOT EXISTS `sessions` UInt64,
+    ADD COLUMN IF NOT EXISTS `retention_days` UInt16 DEFAULT 180;
 
 CREATE TABLE IF NOT EXISTS telemetry.audit_local ON CLUSTER telemetry_cluster
 (
@@ -243,7 +255,8 @@ CREATE TABLE IF NOT EXISTS telemetry.audit_local ON CLUSTER telemetry_cluster
     `key_id` LowCardinality(String),
     `outcome` LowCardinality(String),
     `rows` UInt64,
-    `ref` String
+    `ref` String,
+    `reason` String
 )
 ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/telemetry/audit_local', '{replica}')
 PARTITION BY toYYYYMM(at)
@@ -259,7 +272,8 @@ ALTER TABLE telemetry.audit_local ON CLUSTER telemetry_cluster
     ADD COLUMN IF NOT EXISTS `key_id` LowCardinality(String),
     ADD COLUMN IF NOT EXISTS `outcome` LowCardinality(String),
     ADD COLUMN IF NOT EXISTS `rows` UInt64,
-    ADD COLUMN IF NOT EXISTS `ref` String;
+    ADD COLUMN IF NOT EXISTS `ref` String,
+    ADD COLUMN IF NOT EXISTS `reason` String;
 
 CREATE TABLE IF NOT EXISTS telemetry.audit ON CLUSTER telemetry_cluster
 (
@@ -270,7 +284,8 @@ CREATE TABLE IF NOT EXISTS telemetry.audit ON CLUSTER telemetry_cluster
     `key_id` LowCardinality(String),
     `outcome` LowCardinality(String),
     `rows` UInt64,
-    `ref` String
+    `ref` String,
+    `reason` String
 )
 ENGINE = Distributed('telemetry_cluster', 'telemetry', 'audit_local', cityHash64(tenant, subject_hash));
 
@@ -282,7 +297,8 @@ ALTER TABLE telemetry.audit ON CLUSTER telemetry_cluster
     ADD COLUMN IF NOT EXISTS `key_id` LowCardinality(String),
     ADD COLUMN IF NOT EXISTS `outcome` LowCardinality(String),
     ADD COLUMN IF NOT EXISTS `rows` UInt64,
-    ADD COLUMN IF NOT EXISTS `ref` String;
+    ADD COLUMN IF NOT EXISTS `ref` String,
+    ADD COLUMN IF NOT EXISTS `reason` String;
 
 CREATE TABLE IF NOT EXISTS telemetry.purges_local ON CLUSTER telemetry_cluster
 (
@@ -332,6 +348,52 @@ ALTER TABLE telemetry.purges ON CLUSTER telemetry_cluster
     ADD COLUMN IF NOT EXISTS `updated_at` DateTime64(3, 'UTC'),
     ADD COLUMN IF NOT EXISTS `state` LowCardinality(String),
     ADD COLUMN IF NOT EXISTS `rows_deleted` UInt64,
+    ADD COLUMN IF NOT EXISTS `requested_by` LowCardinality(String);
+
+CREATE TABLE IF NOT EXISTS telemetry.offboardings_local ON CLUSTER telemetry_cluster
+(
+    `offboarding_id` UUID,
+    `tenant` LowCardinality(String),
+    `requested_at` DateTime64(3, 'UTC'),
+    `updated_at` DateTime64(3, 'UTC'),
+    `state` LowCardinality(String),
+    `rows_deleted` Map(LowCardinality(String), UInt64),
+    `requested_by` LowCardinality(String)
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/telemetry/offboardings_local', '{replica}', updated_at)
+PARTITION BY toYYYYMM(requested_at)
+ORDER BY (tenant, offboarding_id)
+TTL toDate(requested_at) + INTERVAL 730 DAY
+SETTINGS ttl_only_drop_parts = 1, replicated_deduplication_window = 100000;
+
+ALTER TABLE telemetry.offboardings_local ON CLUSTER telemetry_cluster
+    ADD COLUMN IF NOT EXISTS `offboarding_id` UUID,
+    ADD COLUMN IF NOT EXISTS `tenant` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `requested_at` DateTime64(3, 'UTC'),
+    ADD COLUMN IF NOT EXISTS `updated_at` DateTime64(3, 'UTC'),
+    ADD COLUMN IF NOT EXISTS `state` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `rows_deleted` Map(LowCardinality(String), UInt64),
+    ADD COLUMN IF NOT EXISTS `requested_by` LowCardinality(String);
+
+CREATE TABLE IF NOT EXISTS telemetry.offboardings ON CLUSTER telemetry_cluster
+(
+    `offboarding_id` UUID,
+    `tenant` LowCardinality(String),
+    `requested_at` DateTime64(3, 'UTC'),
+    `updated_at` DateTime64(3, 'UTC'),
+    `state` LowCardinality(String),
+    `rows_deleted` Map(LowCardinality(String), UInt64),
+    `requested_by` LowCardinality(String)
+)
+ENGINE = Distributed('telemetry_cluster', 'telemetry', 'offboardings_local', cityHash64(tenant));
+
+ALTER TABLE telemetry.offboardings ON CLUSTER telemetry_cluster
+    ADD COLUMN IF NOT EXISTS `offboarding_id` UUID,
+    ADD COLUMN IF NOT EXISTS `tenant` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `requested_at` DateTime64(3, 'UTC'),
+    ADD COLUMN IF NOT EXISTS `updated_at` DateTime64(3, 'UTC'),
+    ADD COLUMN IF NOT EXISTS `state` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `rows_deleted` Map(LowCardinality(String), UInt64),
     ADD COLUMN IF NOT EXISTS `requested_by` LowCardinality(String);
 
 CREATE TABLE IF NOT EXISTS telemetry.tombstones_local ON CLUSTER telemetry_cluster

@@ -34,12 +34,13 @@ CREATE TABLE IF NOT EXISTS telemetry.events
     `runtime_version` LowCardinality(String),
     `browser_name` LowCardinality(String),
     `browser_version` LowCardinality(String),
-    `attributes` Map(LowCardinality(String), String)
+    `attributes` Map(LowCardinality(String), String),
+    `retention_days` UInt16 DEFAULT 180
 )
 ENGINE = MergeTree
-PARTITION BY toYYYYMMDD(received_at)
+PARTITION BY (toYYYYMMDD(received_at), retention_days)
 ORDER BY (tenant, type, app_name, ts)
-TTL toDate(received_at) + INTERVAL 180 DAY
+TTL toDate(received_at) + toIntervalDay(retention_days)
 SETTINGS ttl_only_drop_parts = 1, non_replicated_deduplication_window = 100000;
 
 ALTER TABLE telemetry.events MODIFY SETTING fsync_after_insert = 1, fsync_part_directory = 1, min_compressed_bytes_to_fsync_after_merge = 1;
@@ -77,7 +78,8 @@ ALTER TABLE telemetry.events
     ADD COLUMN IF NOT EXISTS `runtime_version` LowCardinality(String),
     ADD COLUMN IF NOT EXISTS `browser_name` LowCardinality(String),
     ADD COLUMN IF NOT EXISTS `browser_version` LowCardinality(String),
-    ADD COLUMN IF NOT EXISTS `attributes` Map(LowCardinality(String), String);
+    ADD COLUMN IF NOT EXISTS `attributes` Map(LowCardinality(String), String),
+    ADD COLUMN IF NOT EXISTS `retention_days` UInt16 DEFAULT 180;
 
 CREATE TABLE IF NOT EXISTS telemetry.scrub_report
 (
@@ -85,12 +87,13 @@ CREATE TABLE IF NOT EXISTS telemetry.scrub_report
     `day` Date,
     `field` LowCardinality(String),
     `entity` LowCardinality(String),
-    `count` UInt64
+    `count` UInt64,
+    `retention_days` UInt16 DEFAULT 180
 )
 ENGINE = SummingMergeTree(count)
-PARTITION BY toYYYYMM(day)
+PARTITION BY (toYYYYMMDD(day), retention_days)
 ORDER BY (tenant, day, field, entity)
-TTL day + INTERVAL 180 DAY
+TTL day + toIntervalDay(retention_days)
 SETTINGS ttl_only_drop_parts = 1, non_replicated_deduplication_window = 100000;
 
 ALTER TABLE telemetry.scrub_report MODIFY SETTING fsync_after_insert = 1, fsync_part_directory = 1, min_compressed_bytes_to_fsync_after_merge = 1;
@@ -100,7 +103,8 @@ ALTER TABLE telemetry.scrub_report
     ADD COLUMN IF NOT EXISTS `day` Date,
     ADD COLUMN IF NOT EXISTS `field` LowCardinality(String),
     ADD COLUMN IF NOT EXISTS `entity` LowCardinality(String),
-    ADD COLUMN IF NOT EXISTS `count` UInt64;
+    ADD COLUMN IF NOT EXISTS `count` UInt64,
+    ADD COLUMN IF NOT EXISTS `retention_days` UInt16 DEFAULT 180;
 
 CREATE TABLE IF NOT EXISTS telemetry.release_health
 (
@@ -110,12 +114,13 @@ CREATE TABLE IF NOT EXISTS telemetry.release_health
     `release` LowCardinality(String),
     `environment` LowCardinality(String),
     `status` LowCardinality(String),
-    `sessions` UInt64
+    `sessions` UInt64,
+    `retention_days` UInt16 DEFAULT 180
 )
 ENGINE = SummingMergeTree(sessions)
-PARTITION BY toYYYYMM(day)
+PARTITION BY (toYYYYMMDD(day), retention_days)
 ORDER BY (tenant, app_name, day, release, environment, status)
-TTL day + INTERVAL 180 DAY
+TTL day + toIntervalDay(retention_days)
 SETTINGS ttl_only_drop_parts = 1, non_replicated_deduplication_window = 100000;
 
 ALTER TABLE telemetry.release_health MODIFY SETTING fsync_after_insert = 1, fsync_part_directory = 1, min_compressed_bytes_to_fsync_after_merge = 1;
@@ -127,7 +132,8 @@ ALTER TABLE telemetry.release_health
     ADD COLUMN IF NOT EXISTS `release` LowCardinality(String),
     ADD COLUMN IF NOT EXISTS `environment` LowCardinality(String),
     ADD COLUMN IF NOT EXISTS `status` LowCardinality(String),
-    ADD COLUMN IF NOT EXISTS `sessions` UInt64;
+    ADD COLUMN IF NOT EXISTS `sessions` UInt64,
+    ADD COLUMN IF NOT EXISTS `retention_days` UInt16 DEFAULT 180;
 
 CREATE TABLE IF NOT EXISTS telemetry.audit
 (
@@ -138,7 +144,8 @@ CREATE TABLE IF NOT EXISTS telemetry.audit
     `key_id` LowCardinality(String),
     `outcome` LowCardinality(String),
     `rows` UInt64,
-    `ref` String
+    `ref` String,
+    `reason` String
 )
 ENGINE = MergeTree
 PARTITION BY toYYYYMM(at)
@@ -156,7 +163,8 @@ ALTER TABLE telemetry.audit
     ADD COLUMN IF NOT EXISTS `key_id` LowCardinality(String),
     ADD COLUMN IF NOT EXISTS `outcome` LowCardinality(String),
     ADD COLUMN IF NOT EXISTS `rows` UInt64,
-    ADD COLUMN IF NOT EXISTS `ref` String;
+    ADD COLUMN IF NOT EXISTS `ref` String,
+    ADD COLUMN IF NOT EXISTS `reason` String;
 
 CREATE TABLE IF NOT EXISTS telemetry.purges
 (
@@ -185,6 +193,33 @@ ALTER TABLE telemetry.purges
     ADD COLUMN IF NOT EXISTS `updated_at` DateTime64(3, 'UTC'),
     ADD COLUMN IF NOT EXISTS `state` LowCardinality(String),
     ADD COLUMN IF NOT EXISTS `rows_deleted` UInt64,
+    ADD COLUMN IF NOT EXISTS `requested_by` LowCardinality(String);
+
+CREATE TABLE IF NOT EXISTS telemetry.offboardings
+(
+    `offboarding_id` UUID,
+    `tenant` LowCardinality(String),
+    `requested_at` DateTime64(3, 'UTC'),
+    `updated_at` DateTime64(3, 'UTC'),
+    `state` LowCardinality(String),
+    `rows_deleted` Map(LowCardinality(String), UInt64),
+    `requested_by` LowCardinality(String)
+)
+ENGINE = ReplacingMergeTree(updated_at)
+PARTITION BY toYYYYMM(requested_at)
+ORDER BY (tenant, offboarding_id)
+TTL toDate(requested_at) + INTERVAL 730 DAY
+SETTINGS ttl_only_drop_parts = 1, non_replicated_deduplication_window = 100000;
+
+ALTER TABLE telemetry.offboardings MODIFY SETTING fsync_after_insert = 1, fsync_part_directory = 1, min_compressed_bytes_to_fsync_after_merge = 1;
+
+ALTER TABLE telemetry.offboardings
+    ADD COLUMN IF NOT EXISTS `offboarding_id` UUID,
+    ADD COLUMN IF NOT EXISTS `tenant` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `requested_at` DateTime64(3, 'UTC'),
+    ADD COLUMN IF NOT EXISTS `updated_at` DateTime64(3, 'UTC'),
+    ADD COLUMN IF NOT EXISTS `state` LowCardinality(String),
+    ADD COLUMN IF NOT EXISTS `rows_deleted` Map(LowCardinality(String), UInt64),
     ADD COLUMN IF NOT EXISTS `requested_by` LowCardinality(String);
 
 CREATE TABLE IF NOT EXISTS telemetry.tombstones
