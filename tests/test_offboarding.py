@@ -198,3 +198,31 @@ def test_an_offboarding_cut_short_by_a_crash_resumes_at_the_next_start(collector
     assert counts == [["staying", 3]]
     (rows_deleted,), = collector_process.query("SELECT rows_deleted FROM telemetry.offboardings FINAL WHERE tenant = 'leaving'")[0:1]
     assert rows_deleted["events"] == 3
+
+
+def test_the_cli_offboards_through_the_running_collector_and_waits_for_the_receipt(collector_process):
+    collector_process.config_file = collector_process.data_dir.parent / "two.toml"
+    collector_process.config_file.write_text(TWO_TENANTS)
+    command = [sys.executable, "-m", "collector", "offboard", "leaving", "--reason", "contract ended",
+               "--config", str(collector_process.config_file), "--data-dir", str(collector_process.data_dir),
+               "--port", str(collector_process.port)]  # fmt: skip
+    stopped = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert stopped.returncode == 1 and "no collector answers" in stopped.stderr
+
+    collector_process.start()
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"{collector_process.url}/v1/events", data=orjson.dumps({"events": [make_event() for _ in range(2)]}),
+        headers={"Authorization": f"Bearer {DEPARTING_INGEST}", "Content-Type": "application/json"},
+    )  # fmt: skip
+    urllib.request.urlopen(request, timeout=30).close()
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    receipt = orjson.loads(done.stdout)
+    assert receipt["state"] == "completed" and receipt["tenant"] == "leaving" and receipt["rows_deleted"]["events"] == 2
+    unknown = subprocess.run([*command[:4], "nobody", *command[5:]], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert unknown.returncode == 1 and "no such tenant" in unknown.stderr
+    no_reason = subprocess.run([c for c in command if c not in ("--reason", "contract ended")], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert no_reason.returncode == 2 and "--reason" in no_reason.stderr
+    assert collector_process.stop() == 0
