@@ -92,7 +92,7 @@ async def ingest(
     except ScrubberUnavailable:
         return busy()
     finally:
-        if not held.done:
+        if not held.done and found.scrubbed is None:  # an eagerly scrubbed batch is not held by its worker
             pool.discard(held)
     if isinstance(outcome, Outcome):
         _log_batch(caller, source, outcome)
@@ -125,11 +125,15 @@ async def _decide_and_store(
     if claimed:
         try:
             held.done = True
-            scrubbed = await pool.scrub(held, fresh[:accepted], fresh[accepted:])
-            # Only fresh rows were scrubbed; the sink still drops rows of an installation revoked meanwhile.
-            dropped = await sink.submit_record(
-                caller.tenant, scrubbed.spool_record, scrubbed.install_hashes, [True] * len(scrubbed.install_hashes)
-            )
+            if found.scrubbed is not None:
+                # Scrubbed in the decode phase (no free text, so no NER): only the duplicates' rows are dropped.
+                # Their share of the scrub report (structured values stored as "other") stays, counted again.
+                scrubbed, keep = found.scrubbed, fresh[:accepted]
+            else:
+                scrubbed = await pool.scrub(held, fresh[:accepted], fresh[accepted:])
+                keep = [True] * len(scrubbed.install_hashes)  # only fresh rows were scrubbed
+            # The sink still drops rows of an installation revoked meanwhile.
+            dropped = await sink.submit_record(caller.tenant, scrubbed.spool_record, scrubbed.install_hashes, keep)
         except SpoolFull:
             sink.idempotency.release(caller.tenant, claimed)
             return busy()

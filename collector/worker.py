@@ -31,6 +31,14 @@ from scrubbers import EventScrubber, IdHasher, TenantPolicy, TextScrubber
 from sink import encode_record
 
 
+class Scrubbed(msgspec.Struct, array_like=True):
+    """The rows kept by the scrub phase, ready to append to the spool."""
+
+    found: bool  # False if the worker no longer held the decoded body (see MAX_PENDING)
+    install_hashes: list[str] = []
+    spool_record: bytes = b""  # sink.encode_record of the kept events' rows and session rows
+
+
 class BatchResult(msgspec.Struct, array_like=True):
     """What a worker found in one request body, before anything is scrubbed (the decode phase)."""
 
@@ -42,14 +50,9 @@ class BatchResult(msgspec.Struct, array_like=True):
     install_ids: list[uuid.UUID]
     session_keys: list[uuid.UUID] = []  # idempotency key of each session row, in row order
     ignored: dict[str, int] = {}  # item types acknowledged and not stored, by count
-
-
-class Scrubbed(msgspec.Struct, array_like=True):
-    """The rows kept by the scrub phase, ready to append to the spool."""
-
-    found: bool  # False if the worker no longer held the decoded body (see MAX_PENDING)
-    install_hashes: list[str] = []
-    spool_record: bytes = b""  # sink.encode_record of the kept events' rows and session rows
+    # Filled when the batch held no free text and no sessions: scrubbing it costs no NER, so the
+    # worker did it at once and the collector needs no second round trip (see ``decode_phase``).
+    scrubbed: Scrubbed | None = None
 
 
 # The worker protocol: Decode, then either Scrub (of the events the collector kept) or Discard. Between
@@ -185,6 +188,8 @@ def decode_phase(scrubber: EventScrubber, request: Decode) -> tuple[BatchResult,
             rejected.append((index, reason))
             continue
         events.append(event)
+    held = _Pending(request, events, decoded.sessions)
+    eager = bool(events) and not decoded.sessions and not scrubber.has_free_text(events)
     result = BatchResult(
         envelope_status=0,
         envelope_error="",
@@ -194,8 +199,9 @@ def decode_phase(scrubber: EventScrubber, request: Decode) -> tuple[BatchResult,
         install_ids=[e.install_id for e in events],
         session_keys=decoded.session_keys,
         ignored=decoded.ignored,
+        scrubbed=scrub_phase(scrubber, held, [True] * len(events), []) if eager else None,
     )
-    return result, _Pending(request, events, decoded.sessions)
+    return result, None if eager else held
 
 
 def scrub_phase(scrubber: EventScrubber, held: _Pending, keep_events: list[bool], keep_sessions: list[bool]) -> Scrubbed:

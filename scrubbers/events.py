@@ -178,12 +178,18 @@ _TENANT, _RECEIVED_AT, _TYPE, _SOURCE, _RETENTION = (
 )
 
 
-def _structured_strings(plan: tuple[_Field, ...]) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
-    """The stored-as-sent and allowlisted fields of a plan, by dotted name: where no free-text rule looks."""
-    return tuple((".".join(f.attrs), f.get) for f in plan if f.pii in (Pii.NONE, Pii.ALLOWLIST))
+def _structured_strings(plan: tuple[_Field, ...]) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
+    """The stored-as-sent and allowlisted fields of a plan: their dotted names, and one getter of all their values.
+
+    Where no free-text rule looks. One ``attrgetter`` call fetches every value in C: a getter per field
+    was 12 µs of each structured event once the SDK fields (sdk, device, runtime, browser) were added.
+    """
+    fields = [f for f in plan if f.pii in (Pii.NONE, Pii.ALLOWLIST)]
+    return tuple(".".join(f.attrs) for f in fields), _getter_of_all([".".join(f.attrs) for f in fields])
 
 
 _STRUCTURED = {t: _structured_strings(plan) for t, plan in _PLANS.items()}
+_SAFE_VALUES_LIMIT = 20_000  # structured values already seen to hold no identifier; starts over when full
 
 
 class EventScrubber:
@@ -192,6 +198,16 @@ class EventScrubber:
     def __init__(self, text_scrubber: TextScrubber, hasher: IdHasher):
         self._text = text_scrubber
         self._hash = hasher
+        self._safe: set[str] = set()
+
+    @staticmethod
+    def has_free_text(events: list[Event]) -> bool:
+        """Whether any event carries a free-text value (the only kind whose scrubbing can cost NER)."""
+        for event in events:
+            compiled = _COMPILED[type(event)]
+            if any(get(event) for get, _, _ in compiled.texts) or any(get(event) for get, _, _, _ in compiled.keyed_texts):
+                return True
+        return False
 
     def identifier_field(self, event: Event) -> str | None:
         """Why a structured field of ``event`` must reject it (an identifier in it), naming the field, or None.
@@ -199,12 +215,25 @@ class EventScrubber:
         Allowlists already keep a PIN out of storage as ``other``; rejecting says so to the app's developers,
         like any other bad value, and never echoes the value.
         """
-        for name, get in _STRUCTURED[type(event)]:
-            value = get(event)
-            values = value.keys() if isinstance(value, dict) else (value,)
-            for item in values:
-                if isinstance(item, str) and (entity := self._text.identifier_in(item)) is not None:
+        names, get_all = _STRUCTURED[type(event)]
+        safe = self._safe
+        for name, value in zip(names, get_all(event)):
+            if isinstance(value, str):
+                if value in safe:
+                    continue
+                items: Any = (value,)
+            elif isinstance(value, dict):  # count keys
+                items = value
+            else:  # absent, or not text (a number, a time, an id)
+                continue
+            for item in items:
+                if item in safe:
+                    continue
+                if (entity := self._text.identifier_in(item)) is not None:
                     return f"{name}: holds an identifier ({entity}); structured fields never take one"
+                if len(safe) >= _SAFE_VALUES_LIMIT:
+                    safe.clear()
+                safe.add(item)
         return None
 
     def scrub_batch(

@@ -40,7 +40,8 @@ def test_a_rejected_value_is_rejected_every_time():
 def test_the_memory_of_matched_values_stays_bounded():
     for i in range(validation._MATCHED_LIMIT + 50):
         decode_event(_event(app={"name": "omnix-pos", "version": f"1.{i}", "platform": "web"}), NOW)
-    version = next(c for c in validation._PATTERN_CHECKS[type(decode_event(_event(), NOW))] if c.path == "$.app.version")
+    plan = validation._CHECK_PLANS[type(decode_event(_event(), NOW))]
+    version = next(c for group in plan for c in group.checks if c.path == "$.app.version")
     assert 0 < len(version.matched) <= validation._MATCHED_LIMIT
 
 
@@ -51,3 +52,12 @@ def test_openapi_still_publishes_every_pattern():
 
     for pattern in ("^[a-z][a-z0-9_]{0,63}$", "^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$", _VERSION):
         assert msgspec.json.encode(pattern).decode() in text
+
+
+def test_an_sdk_field_is_checked_when_sent_and_skipped_when_left_out():
+    assert decode_event(_event(), NOW).sdk.name is None
+    assert decode_event(_event(sdk={"name": "sentry.dotnet", "version": "5.0.0"}), NOW).sdk.name == "sentry.dotnet"
+    with pytest.raises(EventRejected, match=r"at \$\.sdk\.version$"):
+        decode_event(_event(sdk={"name": "sentry.dotnet", "version": "Wanjiru Kamau"}), NOW)
+    with pytest.raises(EventRejected, match=r"at \$\.device\.model$"):
+        decode_event(_event(device={"model": "Wanjiru's phone!"}), NOW)
