@@ -97,7 +97,8 @@ class Live:
     async def query(self, sql: str) -> list[dict]:
         """Rows as dicts, from the running collector's operator query endpoint (what the CLI uses)."""
         async with self.session.post(
-            f"{self.url}/v1/admin/query", json={"sql": sql}, headers={"Authorization": f"Bearer {OPERATOR}"}
+            f"{self.url}/v1/admin/query", json={"sql": sql},
+            headers={"Authorization": f"Bearer {OPERATOR}", "X-Access-Reason": "browser test: checking stored rows"},
         ) as response:
             body = await response.text()
             assert response.status == 200, f"admin query {sql!r} answered {response.status}: {body}"
