@@ -71,6 +71,8 @@ async def test_an_unmodified_sentry_sdk_stores_only_the_allowlist_scrubbed(colle
     assert stack.index("ConnectionError") < stack.index("RuntimeError")
     assert "charge (" in stack and "sentry_app.py:" in stack and "[app]" in stack
     assert "national_id" not in stack and "customer_name =" not in stack  # no frame vars, no source lines
+    # The cause's value is in the stack; the raised exception's own value is error_message, not repeated there.
+    assert "STK push" in stack and "payment of" not in stack
     assert error_row["app_name"] == "omnix-pos" and error_row["app_version"] == release_version
     assert error_row["environment"] == "production"
     assert error_row["sdk_name"].startswith("sentry.python") and error_row["runtime_name"] == "CPython"

@@ -209,10 +209,16 @@ def _error(payload: dict) -> dict[str, Any]:
 
 
 def _render_chain(chain: list[dict]) -> str:
-    """Each exception of the chain and its frames, oldest call first, as one text the scrubber reads."""
+    """Each exception of the chain and its frames, oldest call first, as one text the scrubber reads.
+
+    The raised exception (the last) is headed by its type alone: its value is ``error_message`` already.
+    Without it the stack of one error site is the same text every time it recurs, so the scrubber's
+    exact-text cache answers it instead of every rule running on hundreds of characters again.
+    """
     lines: list[str] = []
-    for exception in chain:
-        header = ": ".join(part for part in (_str(exception.get("type")), _str(exception.get("value"))) if part)
+    for position, exception in enumerate(chain):
+        value = _str(exception.get("value")) if position < len(chain) - 1 else None
+        header = ": ".join(part for part in (_str(exception.get("type")), value) if part)
         lines.append(header or "Error")
         frames = _dict(exception.get("stacktrace")).get("frames")
         for frame in (frames if isinstance(frames, list) else [])[-MAX_FRAMES_PER_EXCEPTION:]:
