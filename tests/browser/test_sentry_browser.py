@@ -17,7 +17,6 @@ import time
 import uuid
 
 import aiohttp
-import pytest
 import pytest_asyncio
 
 from tests.browser.conftest import PageServer, check_node_modules, chromium_path, run_page
