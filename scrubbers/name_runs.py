@@ -18,17 +18,30 @@ from __future__ import annotations
 
 import regex
 
+from scrubbers.recognizers.person_role import ROLE_WORDS
 from scrubbers.vocabulary import Vocabulary
+
+_ROLES = frozenset(word for role in ROLE_WORDS.split("|") for word in role.split())
 
 _NAME_ENTITIES = frozenset({"PERSON", "UNKNOWN"})
 # A word listed with a name is a name unless it is among the 2,000 commonest ("Wanjiru and Sales").
 LISTED_DEPTH = 2_000
-_GAP = regex.compile(r"[ \t]{1,3}|[ \t]*\n[ \t]*")
+# What may sit between two halves of one name: spaces, one line break, or the joiners of handles and query
+# strings ("wanjiru.kamau", "Wanjiru+Kamau"), and the Irish and other one-letter particles (the Irish
+# O with an acute accent). Not a comma: "Wanjiru, Grace and Mercy" are three names, and stay three.
+_GAP = regex.compile(r"(?:[ \t]{1,3}|[ \t]*\n[ \t]*|[._+-]|%20)(?:\p{Lu}(?:[ \t]|[._+-]|%20)|\p{Ll}[._+-])?")
 # A folder named after a person ends at its slash: "HR\\Wanjiru Kamau\\payslip.pdf".
-_WORD_AFTER = regex.compile(r"(?:[ \t]{1,3}|[ \t]*\n[ \t]*)(\p{L}[\p{L}'’-]*)(?![\p{L}\d_.(@])")
+# A one-letter particle may sit inside a name (the Irish O with an acute accent); a document's extension may end it
+# ("Payslips\\Grace Wambui.pdf").
+_PARTICLE = r"(?:\p{L}[ \t])?"
+_WORD_AFTER = regex.compile(
+    r"(?:[ \t]{1,3}|[ \t]*\n[ \t]*)" + _PARTICLE + r"(\p{L}[\p{L}'’-]*)(?![\p{L}\d_(@])"
+    r"(?!\.(?!(?i:pdf|csv|xlsx?|docx?|txt|jpe?g|png)(?![\p{L}\d]))[\p{L}\d])"
+)
 # "Wanjiru, Grace and Otieno": a list of names is names.
 _LISTED_AFTER = regex.compile(r"(?:,[ \t]?|[ \t]+(?:and|&|or|na)[ \t]+)(\p{L}[\p{L}'’-]*)(?![\p{L}\d_.(@/\\])")
-_WORD_BEFORE = regex.compile(r"(?<![\p{L}\d_.@/\\])(\p{L}[\p{L}'’-]*)(?:[ \t]{1,3}|[ \t]*\n[ \t]*)$")
+# A path separator may start a name: "Payslips\Grace Wambui.pdf".
+_WORD_BEFORE = regex.compile(r"(?<![\p{L}\d_.@])(\p{L}[\p{L}'’-]*)(?:[ \t]{1,3}|[ \t]*\n[ \t]*)" + _PARTICLE + "$")
 
 
 def _style(word: str) -> str | None:
@@ -71,8 +84,8 @@ def extend_name_runs(
 
 
 def _joins(word: str, style: str, vocabulary: Vocabulary, allowed: frozenset[str], depth: int = 5_000) -> bool:
-    if _style(word) != style or word.casefold() in allowed:
-        return False
+    if _style(word) != style or word.casefold() in allowed or word.casefold() in _ROLES:
+        return False  # "Customer Wanjiru": the role announces the name, it is not part of it
     return not vocabulary.is_very_common(word, depth)
 
 

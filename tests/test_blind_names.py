@@ -14,10 +14,14 @@ from scrubbers import TenantPolicy, TextScrubber
 from tests.corpus.build_blind_names import hash_odd, letter_runs, scrubber_words
 from tests.corpus.scoring import load_corpus, score
 
-BLIND_NAMES = Path(__file__).resolve().parent / "corpus" / "blind_names.jsonl"
-# The target is 0.97 (issue 11). 0.829 is measured on this set, which the rules were never tuned on;
-# this holds that line until the scrubber reaches the target.
-MIN_PERSON_RECALL = 0.82
+CORPUS = Path(__file__).resolve().parent / "corpus"
+# The target is 0.97 (issue 11); each threshold holds the line measured, until the scrubber reaches it.
+# The first set's misses were read while writing the context rules of 2026-12-02, so it flatters now;
+# the second was written afterwards by someone who never saw the rules, and is the figure to believe.
+BLIND_SETS = {
+    "blind_names": (CORPUS / "blind_names.jsonl", 0.94),
+    "blind_names_2": (CORPUS / "blind_names_2.jsonl", 0.91),
+}
 
 
 class _RecallLine:
@@ -31,28 +35,32 @@ class _RecallLine:
 
 
 @pytest.fixture(scope="module")
-def records() -> list[dict]:
-    return load_corpus(BLIND_NAMES)
+def text_scrubber() -> TextScrubber:
+    return TextScrubber()
 
 
-@pytest.fixture(scope="module")
-def result(records):
-    spans = TextScrubber().replacements_many([r["text"] for r in records], TenantPolicy())
-    return score(records, spans)
+@pytest.fixture(scope="module", params=list(BLIND_SETS))
+def blind_set(request) -> tuple[str, list[dict], float]:
+    path, threshold = BLIND_SETS[request.param]
+    return request.param, load_corpus(path), threshold
 
 
-def test_recall(result, request):
-    """PERSON recall on the blind set (short name and message: the one-line summary shows the figure)."""
+def test_recall(blind_set, text_scrubber, request):
+    """PERSON recall on each blind set (short name and message: the one-line summary shows the figure)."""
+    name, records, threshold = blind_set
+    result = score(records, text_scrubber.replacements_many([r["text"] for r in records], TenantPolicy()))
     recall = result["recall"]["PERSON"]
     found, total = result["found"]["PERSON"], result["total"]["PERSON"]
-    line = f"blind PERSON recall {recall:.4f} ({found}/{total} spans, threshold {MIN_PERSON_RECALL})"
-    if not request.config.pluginmanager.has_plugin("blind-names-recall"):
-        request.config.pluginmanager.register(_RecallLine(line), "blind-names-recall")
-    assert recall >= MIN_PERSON_RECALL, f"recall {recall:.4f}\n{line}"
+    line = f"{name}: PERSON recall {recall:.4f} ({found}/{total} spans, threshold {threshold})"
+    plugin = f"recall-{name}"
+    if not request.config.pluginmanager.has_plugin(plugin):
+        request.config.pluginmanager.register(_RecallLine(line), plugin)
+    assert recall >= threshold, f"recall {recall:.4f}\n{line}"
 
 
-def test_blind_split_holds(records):
+def test_blind_split_holds(blind_set):
     """Every evaluated name piece is on the odd side of the split and in none of the scrubbers/ word lists."""
+    _, records, _ = blind_set
     excluded = scrubber_words()
     bad = set()
     for record in records:

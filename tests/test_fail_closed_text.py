@@ -87,6 +87,11 @@ def test_the_word_list_knows_common_words_and_not_rare_names():
         ("Received by: Wanjiru\nKamau\nError", "Received by: <PERSON>\nError"),
         ("Assigned to Wanjiru, Grace and Mercy", "Assigned to <PERSON>, <PERSON> and <PERSON>"),
         ("Sync Payments and Orders failed", "Sync Payments and Orders failed"),
+        # Joiners and particles inside one name leave nothing between its halves.
+        ("user=moyosore_oladipupo reason=x", "user=<PERSON> reason=x"),
+        ("timeout for Roderick Ó Cathbhuadha at till", "timeout for <PERSON> at till"),
+        (r"write \\FS01\HR$\Payslips\Angela Oyekan.pdf: Access is denied", r"write \\FS01\HR$\Payslips\<UNKNOWN>.pdf: Access is denied"),
+        ("Customer Wanjiru Kamau not found", "Customer <PERSON> not found"),
     ],
 )
 def test_a_name_goes_whole_with_the_words_next_to_it(text_scrubber, text, stored):

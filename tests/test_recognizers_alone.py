@@ -23,6 +23,7 @@ from scrubbers.recognizers.secret_key_value import SecretKeyValueRecognizer
 from scrubbers.recognizers.sql_values import SqlValueRecognizer
 from scrubbers.recognizers.unknown_word import UnknownWordRecognizer
 from scrubbers.recognizers.user_path import UserPathRecognizer
+from scrubbers.recognizers.user_value_keys import UserValueKeyRecognizer
 from scrubbers.vocabulary import Vocabulary
 
 VOCABULARY = Vocabulary()
@@ -161,6 +162,23 @@ CASES = {
         ("cashier closed the drawer", []),
         ("customer ID 1234 not found; user postgres denied; set by default", []),
         ("Today's report", []),
+        # Two words after a role, neither among the commonest, are a given name and a surname.
+        ("approved by carol wilkins but dispatcher josh sharp is inactive", ["carol wilkins", "josh sharp"]),
+        ("user profile not found; user session expired", []),
+        # A greeting or "my name is" is context enough for any word but the commonest.
+        ("Thanks Maria! hi maxwell, can you retry", ["Maria", "maxwell"]),
+        ("hi my name is suman karan and my parcel", ["suman karan"]),
+        ("Hi team, thanks all", []),
+        ("BILL TO : HAYDEN RHODES", ["HAYDEN RHODES"]),
+    ]),
+    "user_value_keys": (UserValueKeyRecognizer, [
+        ('{"teller":"Norman Skinner","batch":"0f68"}', ["Norman Skinner"]),
+        ('from_agent="Niall Foley" to_agent="Brooke Mccann" wait=5.7s', ["Niall Foley", "Brooke Mccann"]),
+        ("PATCH /approvals/1?approver=earl.fuller&action=approve", ["earl.fuller"]),
+        ("search?contact=Elle+Higgins&state=27", ["Elle+Higgins"]),
+        ("qty=-12 user=wendy_parkin reason=x", ["wendy_parkin"]),
+        ("approvers=[Dora Kyeiwaa, Francesca Prempeh] chain broken", ["[Dora Kyeiwaa, Francesca Prempeh]"]),
+        ("connect user=postgres owner=admin display=none", []),
     ]),
     "unknown_word": (lambda: UnknownWordRecognizer(VOCABULARY), [
         ("Sale failed for Wanjiru", ["Wanjiru"]),
@@ -177,6 +195,10 @@ CASES = {
         ("site-packages/sqlalchemy/engine/base.py and node_modules/@prisma/client", []),
         ("App\\Http\\Middleware\\Authenticate::handle", []),
         ("Payment failed: insufficient funds; hitilafu ya mteja: salio la huduma", []),
+        # A folder named by a handle, and a document named with hyphens, have their pieces judged.
+        ("open '/srv/media/receipts/jean.hammond/GRN-1.pdf'", ["jean", "hammond"]),
+        ("denied: '/data/exports/2025-01/elena-villegas-report.xlsx'", ["elena", "villegas"]),
+        ("/srv/static/app.bundle/main.js and /var/lib/user.settings/x", []),
     ]),
 }  # fmt: skip
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import regex
 
 from scrubbers.recognizers._regex import RegexRecognizer
-from scrubbers.recognizers.person_filters import looks_like_code
+from scrubbers.recognizers.person_filters import NOT_NAMES, looks_like_code
 from scrubbers.vocabulary import Vocabulary
 
 ROLE_WORDS = (
@@ -34,12 +34,13 @@ ROLE_WORDS = (
     "doctor|dr|mr|mrs|ms|miss|name|payee|payer|beneficiary|sender|recipient|supplier|cardholder|"
     "holder|drawer|requester|visitor|caller|approver|supervisor|worker|manager|buyer|seller|owner|assignee|"
     "technician|nurse|rider|courier|tenant|guest|teacher|student|operator|clerk|picker|packer|rep|officer|"
-    "signatory|guarantor|applicant|subscriber|consignee|shipper|contact"
+    "signatory|guarantor|applicant|subscriber|consignee|shipper|contact|teller|dispatcher|approver|attn|cust|"
+    "bill to|ship to|sold to|deliver to|served by|assigned to|escalated to|handled by|notifying|notified|notify"
 )
 NAME_WORD = r"(?:[A-Z]['’])?(?:Ma?c)?[A-Z][a-z]+(?:['’-][A-Za-z][a-z]+)*"
 _INITIAL = r"[A-Z]\."
 PERSON_AFTER_ROLE = (
-    r"(?i:\b(?:" + ROLE_WORDS + r"))\b\.?(?:\s*(?i:name|names))?[\s:=\"'’]{1,3}"
+    r"(?i:\b(?:" + ROLE_WORDS + r"))\b\.?(?:\s*(?i:name|names))?[\s:=\"'’]{1,6}"
     r"(?P<value>" + NAME_WORD + r"(?:\s+(?:" + NAME_WORD + r"|" + _INITIAL + r")){0,2})(?![A-Za-z])"
 )
 PERSON_AFTER_PREPOSITION = (
@@ -49,11 +50,11 @@ PERSON_AFTER_PREPOSITION = (
 _ANY_WORD = r"\p{L}[\p{L}'’-]*(?!\.?[\p{L}\d_(/\\@])"
 # Words after a role word, in capitals or lower case: judged one by one below.
 _WORDS_AFTER_ROLE = regex.compile(
-    r"(?i:\b(?:" + ROLE_WORDS + r"|by))\b\.?[\s:=\"'’]{1,3}(?P<value>" + _ANY_WORD + r"(?:[ ]" + _ANY_WORD + r"){0,2})"
+    r"(?i:\b(?:" + ROLE_WORDS + r"|by))\b\.?[\s:=\"'’]{1,6}(?P<value>" + _ANY_WORD + r"(?:[ ]" + _ANY_WORD + r"){0,2})"
 )
 _AFTER_GREETING = regex.compile(
     r"(?i:\b(?:hi|hello|hey|dear|thanks|thank you|thx|cheers|regards|kind regards|best|sincerely|karibu|habari|"
-    r"jambo|asante|shukran))[ ,]{1,2}\n?(?P<value>"
+    r"jambo|asante|shukran|my name is|this is))[ ,]{1,2}\n?(?P<value>"
     + _ANY_WORD + r"(?:[ ]" + _ANY_WORD + r")?)"
 )
 _AFTER_BY = regex.compile(r"\b(?:by|for)[:\s]\s{0,2}(?P<value>" + NAME_WORD + r")(?![\p{L}\d_.(])")
@@ -64,10 +65,7 @@ _BEFORE_ROLE = regex.compile(r"(?<![\p{L}\d_.])(?P<value>" + NAME_WORD + r")\s?\
 CONTEXT_DEPTH = 2_000
 # Function words and the like: a lower-case name never starts with one of these.
 _FUNCTION_DEPTH = 300
-_NOT_NAMES_AFTER_CONTEXT = frozenset(
-    "default admin administrator root guest anonymous unknown system support null none someone anyone everyone "
-    "postgres mysql sa www-data nobody daemon service id no number pin code ref".split()
-)
+_NOT_NAMES_AFTER_CONTEXT = NOT_NAMES
 
 
 class PersonRoleRecognizer(RegexRecognizer):
@@ -83,9 +81,10 @@ class PersonRoleRecognizer(RegexRecognizer):
     def spans(self, text: str) -> list[tuple[int, int]]:
         found = super().spans(text)
         timeout = self.budget.remaining()
-        for pattern, cased_only in ((_WORDS_AFTER_ROLE, True), (_AFTER_GREETING, False)):
-            for match in pattern.finditer(text, timeout=timeout):
-                span = self._name_words(text, match.start("value"), match.group("value"), cased_only)
+        for pattern, after_greeting in ((_WORDS_AFTER_ROLE, False), (_AFTER_GREETING, True)):
+            # Overlapped: in "hi my name is Wanjiru" the greeting "hi" must not hide "my name is".
+            for match in pattern.finditer(text, overlapped=True, timeout=timeout):
+                span = self._name_words(text, match.start("value"), match.group("value"), after_greeting)
                 if span is not None:
                     found.append(span)
         for pattern in (_AFTER_BY, _POSSESSIVE, _BEFORE_ROLE):
@@ -97,19 +96,22 @@ class PersonRoleRecognizer(RegexRecognizer):
     def _too_common(self, word: str) -> bool:
         return self._vocabulary.is_very_common(word, CONTEXT_DEPTH) or word.casefold() in _NOT_NAMES_AFTER_CONTEXT
 
-    def _name_words(self, text: str, start: int, words: str, cased_only: bool) -> tuple[int, int] | None:
+    def _name_words(self, text: str, start: int, words: str, after_greeting: bool) -> tuple[int, int] | None:
         """The leading words of ``words`` that read as a name, or None.
 
         In capitals the name runs to the first of the commonest words ("SERVED BY: OTIENO"; one common word
         may be the whole name). In lower case the commonest words are also how names begin ("mary"), so
         the name is the longest run of up to three words that ends in a word that is not common at all:
-        "cashier mary wambui closed" gives "mary wambui", "cashier closed the drawer" gives nothing.
+        "cashier mary wambui closed" gives "mary wambui", "cashier closed the drawer" gives nothing; or
+        two words of which neither is among the commonest: "approved by grace wambui but" gives "grace
+        wambui", since two such words in a row after a role are a given name and a surname far more often
+        than prose. A greeting is context enough for any word but the commonest: "Hi Grace", "thanks mary".
         """
         kept: list[regex.Match] = []
         for word in regex.finditer(_ANY_WORD, words):
             value = word.group()
             title = value[0].isupper() and not value.isupper()
-            if cased_only and title:
+            if not after_greeting and title:
                 break  # Title case after a role word is PERSON_AFTER_ROLE's
             if value.casefold() in _NOT_NAMES_AFTER_CONTEXT or (not value.isupper() and looks_like_code(value)):
                 break
@@ -121,8 +123,14 @@ class PersonRoleRecognizer(RegexRecognizer):
         if kept and not kept[0].group().isupper():
             if self._vocabulary.is_very_common(kept[0].group(), _FUNCTION_DEPTH):
                 return None  # "by the", "user is"
-            while kept and self._vocabulary.is_common(kept[-1].group()):
-                kept.pop()
+            if after_greeting:
+                while kept and self._too_common(kept[-1].group()):
+                    kept.pop()
+            elif len(kept) >= 2 and not any(self._too_common(w.group()) for w in kept[:2]):
+                del kept[2 if self._vocabulary.is_common(kept[-1].group()) else 3 :]
+            else:
+                while kept and self._vocabulary.is_common(kept[-1].group()):
+                    kept.pop()
         if not kept:
             return None
         return start + kept[0].start(), start + kept[-1].end()

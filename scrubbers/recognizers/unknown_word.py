@@ -71,11 +71,19 @@ class UnknownWordRecognizer(RegexRecognizer):
             start, end = match.span()
             word = match.group()
             # Code is written in ASCII: a dotted Thai or Devanagari word is still a word.
-            if word.isascii() and (_joined(text, start, end) or _in_namespace(text, start, end, word)):
+            if word.isascii() and (
+                _joined(text, start, end) or _in_namespace(text, start, end, word) or _in_document_name(text, start, end)
+            ):
                 if _named_by_a_person(text, start, end) and not _is_extension(text, start, end):
                     # A document's file name or a field's value: people name these, so each piece is judged,
                     # and a piece next to an unknown one goes with it unless it is one of the commonest words.
                     if self._compound_has_unknown(text, start, end) and not self._vocabulary.is_very_common(word):
+                        found.append((start, end))
+                    continue
+                if _path_segment_handle(text, start, end) and not _in_code_path(text, start):
+                    # A folder named by a handle ("/receipts/mary.atieno/"): a name unless a piece is one of the
+                    # commonest words ("/static/app.bundle/").
+                    if self._compound_has_only_rare_pieces(text, start, end):
                         found.append((start, end))
                     continue
                 if self._compound_is_code(text, start, end):
@@ -118,6 +126,14 @@ class UnknownWordRecognizer(RegexRecognizer):
             return True
         common = self._vocabulary.is_common
         return any(common(piece) or len(piece) <= 2 for piece in pieces)
+
+    def _compound_has_only_rare_pieces(self, text: str, start: int, end: int) -> bool:
+        token_start, token_end = _compound_bounds(text, start, end)
+        pieces = _SEPARATORS.split(text[token_start:token_end].strip("._-"))
+        very_common = self._vocabulary.is_very_common
+        if any(len(piece) <= 2 or very_common(piece, _HANDLE_PIECE_DEPTH) for piece in pieces):
+            return False
+        return not all(very_common(piece) for piece in pieces)
 
     def _compound_has_unknown(self, text: str, start: int, end: int) -> bool:
         token_start, token_end = _compound_bounds(text, start, end)
@@ -170,6 +186,32 @@ def _compound_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 # Files people name (documents, exports, pictures), unlike source files; and a value right after key= or key:.
 _DOCUMENT = regex.compile(r"\.(?i:pdf|csv|xlsx?|docx?|odt|ods|txt|rtf|jpe?g|png|gif|heic|zip|msg|eml|pptx?)$")
 _VALUE_BEFORE = regex.compile(r"(?:\w\s?=\s?[\"']?|[\"']\s?:\s?[\"'])$")
+
+
+# A piece this common makes a dotted folder code ("app.bundle"), and so do pieces all among the 5,000
+# commonest ("user.settings"); a handle has a rarer piece ("mary.atieno").
+_HANDLE_PIECE_DEPTH = 1_000
+_HANDLE_SEGMENT = regex.compile(r"[A-Za-z]+(?:[._][A-Za-z]+){1,2}")
+
+
+def _path_segment_handle(text: str, start: int, end: int) -> bool:
+    """``text[start:end]`` is a piece of a whole path segment made of two or three dotted words."""
+    token_start, token_end = _compound_bounds(text, start, end)
+    if token_start == 0 or text[token_start - 1] not in "/\\" or (token_end < len(text) and text[token_end] not in "/\\"):
+        return False
+    return _HANDLE_SEGMENT.fullmatch(text, token_start, token_end) is not None and not _FILE_EXTENSION.search(
+        text[token_start:token_end]
+    )
+
+
+def _in_document_name(text: str, start: int, end: int) -> bool:
+    """Part of a document's file name whose words are joined by hyphens: ``mary-atieno-timesheet.xlsx``."""
+    token_start, token_end = _compound_bounds(text, start, end)
+    token = text[token_start:token_end]
+    word = text[start:end]
+    if word.isupper() and len(word) <= _MAX_ACRONYM:
+        return False  # GRN-1042.pdf: a document type's acronym
+    return "-" in token and _DOCUMENT.search(token) is not None
 
 
 def _is_extension(text: str, start: int, end: int) -> bool:

@@ -22,14 +22,18 @@ from presidio_analyzer import RecognizerResult
 from scrubbers.recognizers._keyvalue import SEPARATOR as _SEPARATOR
 from scrubbers.recognizers._keyvalue import key_value_pattern
 from scrubbers.recognizers._regex import RegexRecognizer
-from scrubbers.recognizers.person_filters import looks_like_code
+from scrubbers.recognizers.person_filters import NOT_NAMES, is_handle, looks_like_code
 
 _PERSON_KEYS = (
     r"(?:customer|client|patient|employee|cashier|user|first|last|middle|full|display|contact|account|"
     r"holder|card_?holder|beneficiary|payee|payer|supplier|visitor|sender|recipient|driver|agent)[_-]?name|"
     r"name|names|customer|patient|employee|cashier|beneficiary|payee|payer|cardholder|custnm|cust_nm|"
-    r"visitor_name|requester"
+    r"visitor_name|requester|contact|surname|given_?name|family_?name|fullname|display|agent|teller|approver|approvers|"
+    r"assignee|assigned_?to|pending_?with|owner|clerk|pharmacist|dispatcher|courier|rider|supervisor|manager|"
+    r"approved_?by|created_?by|requested_?by|updated_?by|submitted_?by|handled_?by|user|username|user_?name"
 )
+# "approvers=[Wanjiru Kamau, Grace Otieno]": a list of names under a person key.
+_PERSON_LIST = r"\[[^\W\d_][\w'’ .-]{0,40}(?:,[ ]?[^\W\d_][\w'’ .-]{0,40}){0,9}\]"
 _KEYS = {
     "PERSON": _PERSON_KEYS,
     "PHONE": r"phone|phone_?number|mobile|mobile_?number|msisdn|tel|telephone|whatsapp",
@@ -47,7 +51,7 @@ _KEYS = {
 }
 _NAME_WORD = r"[^\W\d_][\w'’.-]{0,40}"
 _PERSON_BARE = (
-    _NAME_WORD + r"(?:(?:\+|%20)" + _NAME_WORD + r"){1,3}|" + _NAME_WORD + r"(?:[ ](?![\w-]+[=:])" + _NAME_WORD + r"){0,3}"
+    _PERSON_LIST + "|" + _NAME_WORD + r"(?:(?:\+|%20)" + _NAME_WORD + r"){1,3}|" + _NAME_WORD + r"(?:[ ](?![\w-]+[=:])" + _NAME_WORD + r"){0,3}"
 )
 _OTHER_BARE = r"[^\s&;,'\"(){}\[\]<>]{1,500}"
 _NUMBER_OR_HEX = regex.compile(r"^(?:-?[\d.-]+|0x[0-9A-Fa-f]+)$")
@@ -76,8 +80,10 @@ class UserValueKeyRecognizer(RegexRecognizer):
                 value = text[start:end]
                 if value.strip().casefold() in _NULLS:
                     continue
-                if entity == "PERSON" and looks_like_code(value.replace("%20", " ").replace("+", " ")):
-                    continue
+                if entity == "PERSON":
+                    words = value.strip("[]").replace("%20", " ").replace("+", " ").replace(", ", " ")
+                    if words.casefold() in NOT_NAMES or (looks_like_code(words) and not is_handle(words)):
+                        continue
                 if entity == "USER_VALUE" and _NUMBER_OR_HEX.match(value) and text[start - 1] not in "\"'":
                     continue
                 if entity == "USER_VALUE" and _is_ip_address(value):
