@@ -4,7 +4,7 @@
 payment APIs (Daraja, Paystack, Stripe, Flutterwave, Razorpay), PostgreSQL, MySQL, Java, PHP and Go,
 each with its source URL, labelled by people who did not read the scrubber. The targets (issue 11) are
 technical-token survival >= 0.99 and no personal value stored; neither is met yet, so these tests hold
-the measured line: survival 0.970, and zero leaks for the labels that have none today.
+the measured line: survival 0.980, and zero leaks for the labels that have none today.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def test_the_real_texts_are_many_labelled_and_sourced(records):
 
 
 def test_technical_tokens_of_real_texts_survive(judged):
-    assert judged["keep_survival_all"] >= 0.965
+    assert judged["keep_survival_all"] >= 0.978
 
 
 @pytest.mark.parametrize("label", ZERO_LEAK_LABELS)

@@ -2,31 +2,53 @@
 
 from __future__ import annotations
 
+import pkgutil
+
 import pytest
 
+from scrubbers import recognizers
 from scrubbers.recognizers.amount import AmountRecognizer
+from scrubbers.recognizers.api_key import ApiKeyRecognizer
+from scrubbers.recognizers.bank_account import BankAccountRecognizer
 from scrubbers.recognizers.base64_blob import Base64BlobRecognizer
 from scrubbers.recognizers.bearer_token import BearerTokenRecognizer
+from scrubbers.recognizers.credit_card import PaymentCardRecognizer
+from scrubbers.recognizers.email import OfflineEmailRecognizer
 from scrubbers.recognizers.high_entropy import HighEntropyTokenRecognizer
 from scrubbers.recognizers.iban import IbanChecksumRecognizer
 from scrubbers.recognizers.in_aadhaar import AadhaarRecognizer
 from scrubbers.recognizers.in_gstin import GstinRecognizer
 from scrubbers.recognizers.in_pan import PanRecognizer
+from scrubbers.recognizers.in_phone import IndiaPhoneRecognizer
 from scrubbers.recognizers.in_upi import UpiIdRecognizer
 from scrubbers.recognizers.ip_address import IpAddressRecognizer
+from scrubbers.recognizers.jwt import JwtRecognizer
+from scrubbers.recognizers.ke_national_id import KenyaNationalIdRecognizer
+from scrubbers.recognizers.ke_phone import KenyaPhoneRecognizer
+from scrubbers.recognizers.kra_pin import KraPinRecognizer
 from scrubbers.recognizers.mpesa_code import MpesaCodeRecognizer
+from scrubbers.recognizers.mpesa_till import MpesaTillRecognizer
+from scrubbers.recognizers.pem_block import PemBlockRecognizer
+from scrubbers.recognizers.person_filters import is_handle, looks_like_code
+from scrubbers.recognizers.person_gazetteer import PersonGazetteerRecognizer
 from scrubbers.recognizers.person_role import PersonRoleRecognizer
 from scrubbers.recognizers.product import ProductRecognizer
 from scrubbers.recognizers.quoted_text import QuotedTextRecognizer
 from scrubbers.recognizers.route_id import RouteIdRecognizer
 from scrubbers.recognizers.secret_key_value import SecretKeyValueRecognizer
 from scrubbers.recognizers.sql_values import SqlValueRecognizer
+from scrubbers.recognizers.uk_nino import NationalInsuranceNumberRecognizer
+from scrubbers.recognizers.uk_phone import UkPhoneRecognizer
 from scrubbers.recognizers.unknown_word import UnknownWordRecognizer
+from scrubbers.recognizers.url_credentials import UrlCredentialsRecognizer
 from scrubbers.recognizers.user_path import UserPathRecognizer
 from scrubbers.recognizers.user_value_keys import UserValueKeyRecognizer
 from scrubbers.vocabulary import Vocabulary
 
 VOCABULARY = Vocabulary()
+# Modules under scrubbers/recognizers/ that hold shared helpers, not a recognizer.
+HELPER_MODULES = {"person_filters"}
+
 
 # (recognizer factory, text, the exact substrings it must report)
 CASES = {
@@ -138,11 +160,14 @@ CASES = {
         ("You entered 'wanjiru kamau' which is invalid", ["wanjiru kamau"]),
         ("note 'deliver after 5pm' too long", ["deliver after 5pm"]),
         ("KeyError: 'order_id'", []),
+        ("AuthException(message: 'AuthRetryableFetchError') and \"POST /register HTTP/1.1\" 500", []),
+        ("message 'Please call Wambui' was rejected", ["Please call Wambui"]),
     ]),
     "route_id": (RouteIdRecognizer, [
         ("GET /api/users/wanjiru.kamau/orders 404", ["wanjiru.kamau"]),
         ("https://shop.example.co.uk/u/peter?x=1 failed", ["peter"]),
         ("GET /users/me/orders", []),
+        ("POST http://shop.example/accounts/register/ and /accounts/confirm-email/ 500", []),
         ("/api/v1/customers/{id} 500", []),
         ("File site-packages/django/contrib/auth/views.py", []),
     ]),
@@ -179,6 +204,8 @@ CASES = {
         ("qty=-12 user=wendy_parkin reason=x", ["wendy_parkin"]),
         ("approvers=[Dora Kyeiwaa, Francesca Prempeh] chain broken", ["[Dora Kyeiwaa, Francesca Prempeh]"]),
         ("connect user=postgres owner=admin display=none", []),
+        ("message = System.Data.SQLite.SQLiteException, code: 'P2002' body='SQLITE_READONLY: attempt to write'", []),
+        ('{"Remarks":"DriverPayment","message":"deliver to Wambui"}', ["DriverPayment", "deliver to Wambui"]),
     ]),
     "unknown_word": (lambda: UnknownWordRecognizer(VOCABULARY), [
         ("Sale failed for Wanjiru", ["Wanjiru"]),
@@ -199,6 +226,172 @@ CASES = {
         ("open '/srv/media/receipts/jean.hammond/GRN-1.pdf'", ["jean", "hammond"]),
         ("denied: '/data/exports/2025-01/elena-villegas-report.xlsx'", ["elena", "villegas"]),
         ("/srv/static/app.bundle/main.js and /var/lib/user.settings/x", []),
+        # Code by its place: hex runs, a frame's function, a logger, a localised "line", a call's target.
+        ("PublicKeyToken=adb9793829ddae60 at 0x1018ecdf0 and 0x2ccf30", []),
+        ('File "loops.py", line 83, in asynloop\nINFO:httpx:HTTP Request', []),
+        (r"at Db.Open() in C:\src\Database.cs:Zeile 124.", []),
+        ("response = wrapped_callback(request) and note = Wambui Kiptoo", ["Wambui", "Kiptoo"]),
+        # A route's lower-case jargon is kept; a word no list knows is not, even there (a tenant allows "mpesa").
+        ("POST https://api.example.com/auth/v1/token and GET /mpesa/callback 500", ["mpesa"]),
+    ]),
+    "api_key": (ApiKeyRecognizer, [
+        ("stripe sk_live_FAKEFAKEFAKE0000 rejected", ["sk_live_FAKEFAKEFAKE0000"]),
+        ("publishable pk_test_abcdefghij1234 and rk_live_FAKE00000000", ["pk_test_abcdefghij1234", "rk_live_FAKE00000000"]),
+        ("aws AKIAIOSFODNN7EXAMPLE denied; sts ASIAFAKEFAKEFAKE2345", ["AKIAIOSFODNN7EXAMPLE", "ASIAFAKEFAKEFAKE2345"]),
+        ("token ghp_FAKEfakeFAKEfakeFAKEfakeFAKEfake0000 revoked", ["ghp_FAKEfakeFAKEfakeFAKEfakeFAKEfake0000"]),
+        ("github_pat_FAKE0000000000000000000_extra leaked", ["github_pat_FAKE0000000000000000000_extra"]),
+        ("slack xoxb-0000000000-FAKEFAKEFAKE invalid_auth", ["xoxb-0000000000-FAKEFAKEFAKE"]),
+        ("maps key=AIzaFAKE_fake-FAKE_fake-FAKE_fake-FAKE0 over quota", ["AIzaFAKE_fake-FAKE_fake-FAKE_fake-FAKE0"]),
+        ("mask_live_session and task_test_runner and sk_live_short", []),
+        ("AKIAFAKEFAKEFAKE23456 and ghp_tooShort123", []),  # one character too many; far too few
+        ("sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", []),
+    ]),
+    "bank_account": (BankAccountRecognizer, [
+        ("bank account 0123456789012 frozen", ["0123456789012"]),
+        ('{"account_number": "1234567890"} invalid', ["1234567890"]),
+        ("A/C No. 1100 2233 4455 closed", ["1100 2233 4455"]),
+        ("Bank Account: 01-2345-6789-0 mismatch; beneficiary_account=987654321012", ["01-2345-6789-0", "987654321012"]),
+        ("acct# 12345678901234 on hold", ["12345678901234"]),
+        ("account 1234567890 locked", []),  # "account" alone is not the context
+        ("offset 1234567890123 committed at epoch 1718102525", []),
+        ("account no 123456789 short and account_number 1234567890123456789 long", []),
+    ]),
+    "credit_card": (PaymentCardRecognizer, [
+        ("card 4111 1111 1111 1111 declined", ["4111 1111 1111 1111"]),
+        ("pan 5555-5555-5555-4444 declined", ["5555-5555-5555-4444"]),
+        ("amex 378282246310005 and mc 2223003122003222", ["378282246310005", "2223003122003222"]),
+        ("cards 4111111111111111, 6011111111111117", ["4111111111111111", "6011111111111117"]),
+        ("card 4111 1111 1111 1112 declined", []),  # Luhn fails
+        ("trace 1234567812345670 done", []),  # Luhn passes, no issuer starts with 1
+        ("barcode 6161234567894 and uuid 123e4567-e89b-12d3-a456-426614174000", []),
+        ("zeros 0000000000000000", []),
+        ("card 4111 1111 1111 1111 12/25 declined", ["4111 1111 1111 1111"]),  # an expiry next to it
+        ("qty 2 4111111111111111 paid", ["4111111111111111"]),
+    ]),
+    "email": (OfflineEmailRecognizer, [
+        ("bounce for wanjiru.kamau@example.co.ke", ["wanjiru.kamau@example.co.ke"]),
+        ("email='jane+receipts@example.com' rejected", ["jane+receipts@example.com"]),
+        ("?email=ops_team%40x@mail.example.org&x=1", ["ops_team%40x@mail.example.org"]),
+        ("To: <a.b-c@sub.example.io>, cc: X@EXAMPLE.COM", ["a.b-c@sub.example.io", "X@EXAMPLE.COM"]),
+        ("import from @prisma/client; user@localhost refused", []),
+        ("version 1.2.3@4.5 and foo@bar.c1 and ssh deploy@10.0.0.5", []),
+        ("postgres://app:s3cret@db.example.com:5432/x", []),  # the password is the URL rule's
+        ("email:jane@example.com rejected", ["jane@example.com"]),
+    ]),
+    "jwt": (JwtRecognizer, [
+        ("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJlLWZha2U",
+         ["eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJlLWZha2U"]),
+        ("token=eyJhbGciOiJub25lIn0.eyJ1aWQiOjd9. rejected", ["eyJhbGciOiJub25lIn0.eyJ1aWQiOjd9."]),  # alg none: no signature
+        ('{"id_token":"eyJraWQiOiJmYWtlIn0.eyJlbWFpbCI6ImFAYi5jIn0.ZmFrZS1zaWc-_x"}',
+         ["eyJraWQiOiJmYWtlIn0.eyJlbWFpbCI6ImFAYi5jIn0.ZmFrZS1zaWc-_x"]),
+        ("payload eyJuIjogIkFubiJ9 rejected", []),  # one JSON part is not a token
+        ("eyJhbGciOiJIUzI1NiJ9.c2lnbmF0dXJl.eyJzdWIiOiIxIn0", []),  # second part is not JSON
+        ("v1.2.3 and a1b2.c3d4.e5f6", []),
+    ]),
+    "ke_national_id": (KenyaNationalIdRecognizer, [
+        ("ID 12345678 not verified", ["12345678"]),
+        ("national_id=23456789 mismatch", ["23456789"]),
+        ('{"id_number": "3456789"} rejected', ["3456789"]),
+        ("Huduma No: 45678901 pending; ID No. 1234567 ok", ["45678901", "1234567"]),
+        ("identity card 87654321 expired", ["87654321"]),
+        ("order id 1234567 shipped; session_id=12345678; PID 12345678 exited", []),
+        ("ID 123456789 too long and ID 123456 short", []),
+    ]),
+    "ke_phone": (KenyaPhoneRecognizer, [
+        ("STK push to +254712345678 failed", ["+254712345678"]),
+        ("call +254 712 345 678 now", ["+254 712 345 678"]),
+        ("sms 0712 345 678 queued and 0712-345-678 retried", ["0712 345 678", "0712-345-678"]),
+        ("sms 0110 123 456 queued; msisdn 254110123456", ["0110 123 456", "254110123456"]),
+        ("(+254) 712 345 678 and (0712) 345678", ["(+254) 712 345 678", "(0712) 345678"]),
+        ("+254-0712-345-678 and 00254712345678 and 0712.345.678", ["+254-0712-345-678", "00254712345678", "0712.345.678"]),
+        ("order 20240712345678 at ts 1712345678", []),
+        ("version 0.712.345.678 and a0712345678 and 0812345678", []),
+        ("+2547123456789 and 07123456789 too long", []),
+        ("latency 0.0712345678s", []),
+    ]),
+    "kra_pin": (KraPinRecognizer, [
+        ("KRA PIN A012345678Z invalid", ["A012345678Z"]),
+        ("pin p051234567q lower case", ["p051234567q"]),
+        ('{"pin":"P000111222X"}', ["P000111222X"]),
+        ("B012345678Z has no such first letter", []),
+        ("A01234567Z short and A0123456789Z long and XA012345678Z inside", []),
+        ("sha a012345678f0e1 and A012345678 unchecked", []),
+    ]),
+    "mpesa_till": (MpesaTillRecognizer, [
+        ("Buy Goods till 123456 closed", ["123456"]),
+        ("paybill: 400200 account INV-2024-17 failed", ["400200", "INV-2024-17"]),
+        ("PayBill No. 888880 acc 0712345678", ["888880", "0712345678"]),
+        ("shortcode=174379 rejected; till_no=987654", ["174379", "987654"]),
+        ("a/c #MTR12345 invalid", ["MTR12345"]),
+        ("account locked for user; till closed after shift; business logic failed", []),
+        ("order 123456 shipped port 54321; accounting 12345; tills 123456", []),
+        ("till 12 closed; till version v2.3.1; business hours 0800-1700", []),
+    ]),
+    "pem_block": (PemBlockRecognizer, [
+        ("key -----BEGIN PRIVATE KEY-----\nMIIBFAKEFAKEFAKE+/=\nZmFrZQ==\n-----END PRIVATE KEY----- loaded",
+         ["-----BEGIN PRIVATE KEY-----\nMIIBFAKEFAKEFAKE+/=\nZmFrZQ==\n-----END PRIVATE KEY-----"]),
+        ("cert -----BEGIN CERTIFICATE-----MIIBfakeCERT==-----END CERTIFICATE-----, next",
+         ["-----BEGIN CERTIFICATE-----MIIBfakeCERT==-----END CERTIFICATE-----"]),
+        ("truncated -----BEGIN RSA PRIVATE KEY-----\nMIIEfakeTRUNCATED+/", ["-----BEGIN RSA PRIVATE KEY-----\nMIIEfakeTRUNCATED+/"]),
+        ("-----BEGIN EC PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,FAKE\n\nMHcfake\n-----END EC PRIVATE KEY-----",
+         ["-----BEGIN EC PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,FAKE\n\nMHcfake\n-----END EC PRIVATE KEY-----"]),
+        ("----- BEGIN of section ----- and -----BEGIN-----", []),
+        ("log line ------------------------------ separator", []),
+        (r'{"private_key": "-----BEGIN PRIVATE KEY-----\nMIIBfakeBODY==\n-----END PRIVATE KEY-----\n"}',
+                  [r"-----BEGIN PRIVATE KEY-----\nMIIBfakeBODY==\n-----END PRIVATE KEY-----"]),
+    ]),
+    "person_gazetteer": (PersonGazetteerRecognizer, [
+        ("Sale voided by Achieng Wambui at till 3", ["Achieng Wambui"]),
+        ("ACHIENG WAMBUI not found", ["ACHIENG WAMBUI"]),
+        ("customer wanjiru kamau rejected", ["wanjiru kamau"]),
+        ("Priya K. Sharma signed", ["Priya K. Sharma"]),
+        ("Priya Venkataraghavan logged in", ["Priya Venkataraghavan"]),  # unknown surname after a given name
+        ("cardholder JOHN SMITH declined", ["JOHN SMITH"]),
+        ("for Grace retry; cashier Hall closed", ["Grace", "Hall"]),
+        ('{"name":"Otieno Odhiambo"}', ["Otieno Odhiambo"]),
+        ("Grace please retry; Will retry later; Mark as paid; Hope this works", []),
+        ("wanjiru kamau logged in", []),  # lower case with no role word
+        ("wanjiru.kamau@example.com and /home/wanjiru/kamau and Omnix.Sales.Wanjiru.Save() and KAMAU_TABLE", []),
+        ("Invalid Payment Error; The Sale Failed; ALI failed", []),
+    ]),
+    "uk_nino": (NationalInsuranceNumberRecognizer, [
+        ("NINO AB123456C rejected", ["AB123456C"]),
+        ("ni: ab 12 34 56 d", ["ab 12 34 56 d"]),
+        ('{"nino":"CE654321A"} and AB 123456 C', ["CE654321A", "AB 123456 C"]),
+        ("QQ123456C and DA123456A and AO123456A", []),  # letters never used in those places
+        ("GB123456A and ZZ123456B are not allocated", []),
+        ("AB123456E bad suffix; AB12345C short; XAB123456C inside; AB123456CD", []),
+    ]),
+    "uk_phone": (UkPhoneRecognizer, [
+        ("call +44 7700 900123 now", ["+44 7700 900123"]),
+        ("+44 (0)7700 900123 and 07700 900123 and +447700900123", ["+44 (0)7700 900123", "07700 900123", "+447700900123"]),
+        ("office 020-7946-0018 or 0113 496 0000", ["020-7946-0018", "0113 496 0000"]),
+        ("0044 20 7946 0018 unreachable", ["0044 20 7946 0018"]),
+        ("version 0.7700.900123 and order 07700900123456", []),
+        ("ts 1718102525 and path /v1/07700900123", []),
+        ("uuid 0200c2e4-1d7a-4f0b-9d6e-0123456789ab", []),
+    ]),
+    "url_credentials": (UrlCredentialsRecognizer, [
+        ("connect postgres://app:s3cret@db:5432/x refused", ["s3cret"]),
+        ("DATABASE_URL=mysql+pymysql://root:Fake%40Pass1@10.0.0.5/app", ["Fake%40Pass1"]),
+        ("amqp://guest:guest@rabbit:5672// down", ["guest"]),
+        ("redis://:FakeRedisPw@cache:6379/0 timeout", ["FakeRedisPw"]),  # password with no user
+        ("mongodb+srv://svc:N0tReal!@cluster0.example.net/db and HTTPS://Admin:FakePw@EXAMPLE.COM",
+         ["N0tReal!", "FakePw"]),
+        ("postgres://app@db:5432/x refused", []),  # a user and no password
+        ("https://example.com:8443/path@v2 and git@github.com:org/repo.git", []),
+        ("http://localhost:8080/api?next=a:b@c at 10:42:05@host", []),
+        ("postgres://app:P@ssw0rd@db:5432/x refused", ["P@ssw0rd"]),  # to the last "@", as urlsplit reads it
+    ]),
+    "in_phone": (IndiaPhoneRecognizer, [
+        ("OTP to +91 98765 43210 failed", ["+91 98765 43210"]),
+        ("call +91-98765-43210 and 0091 7012345678", ["+91-98765-43210", "0091 7012345678"]),
+        ("msisdn 919876543210 ok; sms 098765 43210 queued", ["919876543210", "098765 43210"]),
+        ("bare 9876543210 x", ["9876543210"]),
+        ("ts 1718102525 and 5876543210 starts with 5", []),
+        ("order 59876543210 and 98765432101 too long", []),
+        ("version 9.876543210 and /api/9876543210 and ORD-9876543210", []),
+        ("uuid 98765432-10ab-4cde-8f00-0123456789ab", []),
     ]),
 }  # fmt: skip
 
@@ -228,3 +421,36 @@ def test_files_people_name_and_field_values_have_their_pieces_judged(text, gone)
     found = {text[s:e] for s, e, _ in recognizer.entity_spans(text)}
     assert set(gone) <= found
     assert not found & {"pdf", "csv", "export", "locked", "rejected"}
+
+
+def test_every_recognizer_file_has_cases_of_its_own():
+    modules = {m.name for m in pkgutil.iter_modules(recognizers.__path__) if not m.name.startswith("_")}
+    missing = modules - HELPER_MODULES - CASES.keys()
+    assert not missing, f"recognizer files with no entry in CASES: {sorted(missing)}"
+
+
+@pytest.mark.parametrize(
+    ("span", "is_code"),
+    [
+        ("Omnix.Sales.SaleForm", True),
+        ("SaleForm", True),
+        ("SQLITE_BUSY", True),
+        ("ERROR", True),
+        ("user42", True),
+        ("Priya K. Sharma", False),
+        ("McCarthy", False),
+        ("MacDonald", False),
+        ("O'Brien", False),
+        ("JOHN SMITH", False),
+    ],
+)
+def test_code_tokens_are_told_from_names(span, is_code):
+    assert looks_like_code(span) is is_code
+
+
+@pytest.mark.parametrize(
+    ("span", "handle"),
+    [("grace_wambui", True), ("mary.atieno", True), ("njeri-kamau", True), ("wanjiru", False), ("user_2", False)],
+)
+def test_handles_are_two_to_four_name_words_joined(span, handle):
+    assert is_handle(span) is handle

@@ -35,6 +35,28 @@ def _is_card(value: str) -> bool:
     return len(separators) <= 1 and bool(_ISSUER.match(digits)) and luhn_valid(digits)
 
 
+_GROUP = regex.compile(r"\d+")
+
+
 class PaymentCardRecognizer(RegexRecognizer):
     def __init__(self):
-        super().__init__("CREDIT_CARD", [CARD], score=0.9, validate=_is_card)
+        super().__init__("CREDIT_CARD", [CARD], score=0.9)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Each run of digit groups that holds a card, trying its inner runs when the whole is not one.
+
+        A card is often printed next to other numbers ("4111 1111 1111 1111 12/25", "qty 2 4111..."):
+        the longest run of whole groups that passes the checks is the card.
+        """
+        found = []
+        for start, end in super().spans(text):
+            groups = [m.span() for m in _GROUP.finditer(text, start, end)]
+            best = None
+            for i in range(len(groups)):
+                for j in range(len(groups), i, -1):
+                    first, last = groups[i][0], groups[j - 1][1]
+                    if (best is None or last - first > best[1] - best[0]) and _is_card(text[first:last]):
+                        best = (first, last)
+            if best is not None:
+                found.append(best)
+        return found

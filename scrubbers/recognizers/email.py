@@ -7,7 +7,8 @@ address": a local part, one ``@``, dot-separated labels and an alphabetic TLD.
 The local part takes the characters real mailboxes use (letters, digits and
 ``._%+-``); RFC 5322 allows ``'``, ``=``, ``/`` and ``?`` too, but in logs those
 are delimiters (``email='a@b.c'``, ``?email=a@b.c``), and a user-info password
-before ``@`` in a URL is left to the URL-credentials rule. Score 0.95.
+before ``@`` in a URL is left to the URL-credentials rule (``://user:pw@host``), while ``mailto:`` and
+``email:`` before an address do not hide it. Score 0.95.
 """
 
 import regex
@@ -15,7 +16,7 @@ import regex
 from scrubbers.recognizers._regex import RegexRecognizer
 
 EMAIL = regex.compile(
-    r"(?<![\w.+:%-])[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*"
+    r"(?<![\w.+%-])(?<!://[^\s@/]{0,100})[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*"
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![A-Za-z0-9])"
 )
 

@@ -13,7 +13,7 @@ from scrubbers.recognizers._regex import RegexRecognizer
 _SEP = r"[ .\-]?"
 _REST = _SEP + r"\d{3}" + _SEP + r"\d{3}(?!\d)"
 KE_PHONE = (
-    r"(?<![\w+])(?:"
+    r"(?<![\w+.])(?:"
     r"(?:\+|00)?254" + _SEP + r"0?[17]\d{2}"  # +254 712 / 254712 / +254-0712
     r"|\((?:\+|00)?254\)" + _SEP + r"0?[17]\d{2}"  # (+254) 712
     r"|\(0[17]\d{2}\)"  # (0712)

@@ -11,7 +11,8 @@ rule cannot tell them from a chat message, and failing closed is the point. Left
 under a key (the key rules decide those: ``"error":"..."`` stays, ``"note":"..."``
 goes), paths, URLs, dotted or snake_case identifiers and other code-shaped
 literals (``'timer:stop'``, ``"customers_phone_key"``, ``'System.Data.SQLite,
-Version=1.0.118.0'``). Apostrophes inside words (``Men's``, ``Murang'a``) do not
+Version=1.0.118.0'``), and technical values (``'AuthRetryableFetchError'``, a quoted HTTP request line:
+``_technical.py``). Apostrophes inside words (``Men's``, ``Murang'a``) do not
 end a literal. Score 0.5: the weakest of our rules, it decides only when nothing
 more specific claims the text.
 """
@@ -20,6 +21,7 @@ import regex
 from presidio_analyzer import RecognizerResult
 
 from scrubbers.recognizers._regex import RegexRecognizer
+from scrubbers.recognizers._technical import is_technical_value
 
 QUOTED = regex.compile(
     r"(?<![\w\\])(?:'(?P<value>(?:[^'\n]|'(?=[A-Za-z]))+?)'(?![A-Za-z0-9])"
@@ -54,7 +56,7 @@ class QuotedTextRecognizer(RegexRecognizer):
                 continue
             before = text[max(0, quote - 40) : quote]
             is_key = " " not in value and _KEY_AFTER.match(text, match.end())
-            if is_key or _KEYED_BEFORE.search(before) or _CODE.search(value):
+            if is_key or _KEYED_BEFORE.search(before) or _CODE.search(value) or is_technical_value(value):
                 continue
             if " " in value or _INPUT_WORD_BEFORE.search(before):
                 found.append((start, end))

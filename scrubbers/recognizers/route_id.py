@@ -6,8 +6,8 @@ A route is kept, since it says which endpoint failed, but the segment after a
 word for people or accounts (users, customers, members, profiles, employees,
 accounts, patients, clients, ``u``, ``@``) is an identifier whatever it looks
 like (inside a URL, after an HTTP method or under ``/api``; file paths are the
-user-path rule's), unless it is a template (``{id}``, ``:id``) or names the caller
-(``me``, ``self``, ``current``). Numbers and UUIDs elsewhere in a path are the
+user-path rule's), unless it is a template (``{id}``, ``:id``), names the caller
+(``me``, ``self``, ``current``) or an action (``register``, ``login``, ``confirm-email``). Numbers and UUIDs elsewhere in a path are the
 other rules' (bare long numbers are ids anyway). Score 0.6.
 """
 
@@ -19,14 +19,25 @@ _PEOPLE = (
     r"users?|u|customers?|clients?|members?|profiles?|people|persons?|employees?|staff|accounts?|patients?|"
     r"cashiers?|suppliers?|contacts?|owners?|agents?|drivers?|@"
 )
+# What follows /users/ or /accounts/ that names an action or the caller, not someone.
+_NOT_IDS = (
+    r"me|self|current|new|search|list|all|count|register|registration|signup|sign-up|signin|sign-in|login|logout|"
+    r"password|password-reset|reset|confirm|confirm-email|verify|verification|activate|settings|profile|edit|"
+    r"create|update|delete|add|remove|export|import|invite|details|history|index|auth|token|session|sessions"
+)
 ROUTE_ID = (
-    r"(?i)(?<=/(?:" + _PEOPLE + r")/)(?P<value>(?!(?:me|self|current|new|search|list|all|count|\{[^}/]*\}|:\w+)(?:[/?#\s\"']|$))"
+    r"(?i)(?<=/(?:" + _PEOPLE + r")/)(?P<value>(?!(?:" + _NOT_IDS + r"|\{[^}/]*\}|:\w+)(?:[/?#\s\"']|$))"
     r"[^/?#\s\"'<>()\[\]{}]{1,200})"
 )
 
 
 # A route, not a file path: inside a URL, after an HTTP method, or under /api.
 _IN_ROUTE = regex.compile(r"(?:\w://\S*|\b(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+\S*|(?<!\S)/api/\S*)$")
+
+
+def in_http_route(text: str, start: int) -> bool:
+    """``text[start:]`` is inside an HTTP route (a URL, a request line, an /api path), not a file path."""
+    return _IN_ROUTE.search(text[max(0, start - 300) : start]) is not None
 
 
 class RouteIdRecognizer(RegexRecognizer):
@@ -37,5 +48,5 @@ class RouteIdRecognizer(RegexRecognizer):
         return [
             (start, end)
             for start, end in super().spans(text)
-            if _IN_ROUTE.search(text[max(0, start - 300) : start]) is not None
+            if in_http_route(text, start)
         ]

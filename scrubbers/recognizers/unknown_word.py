@@ -24,6 +24,7 @@ import regex
 from presidio_analyzer import RecognizerResult
 
 from scrubbers.recognizers._regex import RegexRecognizer
+from scrubbers.recognizers.route_id import in_http_route
 from scrubbers.vocabulary import Vocabulary
 
 LETTERS = regex.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -70,6 +71,10 @@ class UnknownWordRecognizer(RegexRecognizer):
         for match in LETTERS.finditer(text, timeout=self.budget.remaining()):
             start, end = match.span()
             word = match.group()
+            if _in_hex_run(text, start, end) or _LINE_WORD.match(text, end) and _FILE_COLON.search(text, 0, start):
+                continue  # PublicKeyToken=adb9793829ddae60; Database.cs:Zeile 124 (a stack trace in German)
+            if _CODE_NAME_BEFORE.search(text, max(0, start - 40), start):
+                continue  # a Python frame's function (", line 83, in asynloop") or logger ("INFO:httpx:")
             # Code is written in ASCII: a dotted Thai or Devanagari word is still a word.
             if word.isascii() and (
                 _joined(text, start, end) or _in_namespace(text, start, end, word) or _in_document_name(text, start, end)
@@ -97,8 +102,12 @@ class UnknownWordRecognizer(RegexRecognizer):
             if _path_segment(text, start, end) and (word in _SYSTEM_FOLDERS or _in_code_path(text, start)):
                 continue  # code: site-packages/sqlalchemy, node_modules/@prisma/client, /app/src/schemas/x.ts
             if _path_segment(text, start, end):
-                # Folders and routes are named after people in lower case too: the capitalised depth applies.
+                # Folders are named after people in lower case too: the capitalised depth applies. A route's
+                # segments are the API's words (/auth/v1/token, /mpesa/stkpush): lower-case jargon is kept
+                # there as in prose, and the segments that name someone are the route-id rule's.
                 if self._vocabulary.is_common(word) or known(word.upper()):
+                    continue
+                if word.islower() and known(word) and in_http_route(text, start):
                     continue
             elif known(word):
                 continue
@@ -174,6 +183,38 @@ def _in_code_path(text: str, start: int) -> bool:
     return _CODE_PATH.search(text[max(0, start - 200) : start]) is not None or _SOURCE_FILE_AHEAD.match(text, start) is not None
 
 
+_HEX_RUN = regex.compile(r"[0-9a-f]{8,}|[0-9A-F]{8,}")
+# The word after "File.cs:" and before the line number is "line" in the runtime's language.
+_FILE_COLON = regex.compile(r"\.[A-Za-z]{1,5}:$")
+_LINE_WORD = regex.compile(r" \d+\b")
+
+
+# What names code by its place: a Python traceback frame's function, the logger in logging's default format.
+_CODE_NAME_BEFORE = regex.compile(
+    r"(?:, line \d+, in |\b(?:DEBUG|INFO|WARNING|ERROR|CRITICAL):|File \"<frozen )(?:[\w.]*\.)?$"
+)
+
+
+def _in_hex_run(text: str, start: int, end: int) -> bool:
+    """Letters inside a run of at least eight hex digits, with digits in it (a hash, a key token), or after 0x."""
+    while start > 0 and text[start - 1] in _HEX_CHARS:
+        start -= 1
+    while end < len(text) and text[end] in _HEX_CHARS:
+        end += 1
+    run = text[start:end]
+    if start >= 2 and text[start - 2 : start] in ("0x", "0X") and not (end < len(text) and text[end].isalnum()):
+        return True  # 0x1018ecdf0
+    return (
+        _HEX_RUN.fullmatch(run) is not None
+        and any(c.isdigit() for c in run)
+        and not (start > 0 and text[start - 1].isalnum())
+        and not (end < len(text) and text[end].isalnum())
+    )
+
+
+_HEX_CHARS = frozenset("0123456789abcdefABCDEF")
+
+
 def _compound_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The letters-and-joiners token around ``text[start:end]`` (digits count, so file names stay whole)."""
     while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "._-"):
@@ -223,6 +264,8 @@ def _named_by_a_person(text: str, start: int, end: int) -> bool:
     token = text[token_start:token_end].rstrip("._-")
     if token.isupper():
         return False  # SQLITE_BUSY: an error code, not a name
+    if token_end < len(text) and text[token_end] == "(":
+        return False  # response = wrapped_callback(request): an assignment in code, not a field's value
     return _DOCUMENT.search(token) is not None or _VALUE_BEFORE.search(text[max(0, token_start - 4) : token_start]) is not None
 
 

@@ -8,7 +8,8 @@ for debugging. The ``://`` and ``@`` around it make a match certain: 0.95.
 
 from scrubbers.recognizers._regex import RegexRecognizer
 
-URL_PASSWORD = r"(?i)\b[a-z][a-z0-9+.-]{1,20}://[^\s:/@?#]{0,100}:(?P<value>[^\s@/?#]{1,200})@"
+# Up to the last "@" before the host, as urllib.parse reads it: "app:P@ssw0rd@db" has the password "P@ssw0rd".
+URL_PASSWORD = r"(?i)\b[a-z][a-z0-9+.-]{1,20}://[^\s:/@?#]{0,100}:(?P<value>[^\s/?#]{1,200})@(?=[^\s@/?#]*(?:[/?#\s]|$))"
 
 
 class UrlCredentialsRecognizer(RegexRecognizer):

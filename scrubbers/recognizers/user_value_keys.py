@@ -22,6 +22,7 @@ from presidio_analyzer import RecognizerResult
 from scrubbers.recognizers._keyvalue import SEPARATOR as _SEPARATOR
 from scrubbers.recognizers._keyvalue import key_value_pattern
 from scrubbers.recognizers._regex import RegexRecognizer
+from scrubbers.recognizers._technical import is_technical_value
 from scrubbers.recognizers.person_filters import NOT_NAMES, is_handle, looks_like_code
 
 _PERSON_KEYS = (
@@ -49,6 +50,8 @@ _KEYS = {
         r"transaction_?desc|occasion|narration|purpose|reference_?text"
     ),
 }
+# Keys that hold an error's own parts as often as input: there, a technical value is the error's.
+_GENERIC_KEY = regex.compile(r"(?i)(?<![A-Za-z0-9])(?:message|body|text|value|query|search|q)[\"']?\s{0,3}(?:=>|[:=])\s{0,3}[\"']?$")
 _NAME_WORD = r"[^\W\d_][\w'’.-]{0,40}"
 _PERSON_BARE = (
     _PERSON_LIST + "|" + _NAME_WORD + r"(?:(?:\+|%20)" + _NAME_WORD + r"){1,3}|" + _NAME_WORD + r"(?:[ ](?![\w-]+[=:])" + _NAME_WORD + r"){0,3}"
@@ -88,6 +91,8 @@ class UserValueKeyRecognizer(RegexRecognizer):
                     continue
                 if entity == "USER_VALUE" and _is_ip_address(value):
                     continue  # {address: '127.0.0.1'} in a network error: the IP rule decides
+                if entity == "USER_VALUE" and _GENERIC_KEY.search(text, match.start(), start) and is_technical_value(value):
+                    continue  # message = System.Data.SQLite.SQLiteException: the error's own code, not input
                 if entity == "PERSON":
                     end = start + len(_same_case_words(value))
                 found.append((start, end, entity))
