@@ -462,6 +462,11 @@ GEN = {  # name -> (fn, label or None, is_keep)
 
 PH = re.compile(r"«([^«»]+)»")
 
+# Labels given after the corpus is drawn, so that adding them changed no record (the draw picks templates by
+# the labels they produce): sale amounts became personal data by policy after the corpus was built, and
+# products were labelled as user values before PRODUCT had its own label.
+LATE_LABELS = {"amt": "AMOUNT", "product": "PRODUCT"}
+
 
 def render(tpl: str, r: random.Random, region: str):
     ctx = {"region": region, "memo": {}}
@@ -497,11 +502,13 @@ def render(tpl: str, r: random.Random, region: str):
                 keep.append({"start": pos, "end": pos + len(val), "kind": label})
             elif label:
                 pii.append({"start": pos, "end": pos + len(val), "label": label})
+            if head in LATE_LABELS:
+                ctx.setdefault("late", []).append({"start": pos, "end": pos + len(val), "head": head})
         out.append(val)
         pos += len(val)
     out.append(tpl[last:])
     text = "".join(out)
-    return text, pii, keep, gens
+    return text, pii, keep, gens, ctx.get("late", [])
 
 
 def check(text, pii, keep):
@@ -1011,9 +1018,18 @@ def gen_record(r, ti):
     app, field, tpl = TEMPLATES[ti]
     region = REGION[app] or r.choice(["ke", "in", "uk"])
     s = tpl(r) if callable(tpl) else tpl
-    text, pii, keep, gens = render(s, r, region)
+    text, pii, keep, gens, late = render(s, r, region)
     check(text, pii, keep)
-    return {"app": app, "field": field, "text": text, "pii": pii, "keep": keep, "_gens": gens}
+    return {"app": app, "field": field, "text": text, "pii": pii, "keep": keep, "_gens": gens, "_late": late}
+
+
+def _with_late_labels(rec: dict) -> dict:
+    """The record as written: amounts added to its PII spans, products relabelled from USER_VALUE."""
+    pii = [p for p in rec["pii"] if not any(p["start"] == s["start"] and p["end"] == s["end"] for s in rec["_late"])]
+    pii += [{"start": s["start"], "end": s["end"], "label": LATE_LABELS[s["head"]]} for s in rec["_late"]]
+    pii.sort(key=lambda p: p["start"])
+    check(rec["text"], pii, rec["keep"])
+    return {"id": rec["id"], "app": rec["app"], "field": rec["field"], "text": rec["text"], "pii": pii, "keep": rec["keep"]}
 
 
 def main():
@@ -1039,7 +1055,7 @@ def main():
             app, field, tpl = TEMPLATES[ti]
             s = tpl(probe) if callable(tpl) else tpl
             for reg in ([REGION[app]] if REGION[app] else ["ke", "in", "uk"]):
-                _, pii, _, gens = render(s, probe, reg)
+                _, pii, _, gens, _ = render(s, probe, reg)
                 ls |= {p["label"] for p in pii} | set(gens)
         labels_of.append(ls)
     clean_t = [i for i, ls in enumerate(labels_of) if not ls and i not in HARD_NEGATIVE_IDS]
@@ -1076,7 +1092,7 @@ def main():
     r.shuffle(order)
     with open(OUT, "w", encoding="utf-8") as fh:
         for n, i in enumerate(order, 1):
-            rec = {"id": f"e{n:04d}", **{k: v for k, v in recs[i].items() if k != "_gens"}}
+            rec = _with_late_labels({"id": f"e{n:04d}", **recs[i]})
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
 
     cnt = Counter(p["label"] for rec in recs for p in rec["pii"])
