@@ -121,7 +121,7 @@ def query(config: Config, sql: str, key: str | None, reason: str, tenant: str | 
 
     key = key or _default_operator_key(config)
     headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json", "X-Access-Reason": reason}
-    if tenant:
+    if tenant is not None:  # even "": the collector refuses it rather than widen the query to every tenant
         headers["X-Access-Tenant"] = tenant
     request = urllib.request.Request(
         f"http://{config.host}:{config.port}/v1/admin/query", data=orjson.dumps({"sql": sql}), headers=headers
@@ -133,14 +133,20 @@ def query(config: Config, sql: str, key: str | None, reason: str, tenant: str | 
         print(exc.read().decode(errors="replace"), file=sys.stderr)
         return 1
     except (urllib.error.URLError, ConnectionError):
-        if tenant:
-            print('{"error": "the embedded engine cannot confine SQL to one tenant"}', file=sys.stderr)
+        if tenant is not None:
+            print(orjson.dumps({"error": _cannot_confine_without_collector(config)}).decode(), file=sys.stderr)
             return 1
         result = _query_directly(config, sql, key, reason)
     print(orjson.dumps(result["columns"]).decode())
     for row in result["rows"]:
         print(orjson.dumps(row, default=str).decode())
     return 0
+
+
+def _cannot_confine_without_collector(config: Config) -> str:
+    if config.clickhouse_url.startswith("chdb:"):
+        return "the embedded engine cannot confine SQL to one tenant"
+    return f"no collector answers at http://{config.host}:{config.port}: a tenant-confined query runs through it"
 
 
 def offboard(config: Config, tenant: str, key: str | None, reason: str, wait_s: float) -> int:

@@ -19,7 +19,7 @@ from collector.cors import cors
 from collector.pipeline import MAX_BODY_BYTES
 from collector.metrics import Metrics
 from collector.openapi import openapi_document
-from collector.operator import admin_query
+from collector.operator import admin_query, open_tenant_readers
 from collector.pressure import MemoryGauge
 from collector.resources import CONFIG, MEMORY, METRICS, SINK, STARTED, open_resources
 from collector.export import export_tenant
@@ -88,6 +88,7 @@ def create_app(config: Config) -> web.Application:
     app[STARTED] = [resume_offboardings, resume_purges, keep_sweeping]
     app[OPENAPI] = orjson.dumps(openapi_document())
     app.cleanup_ctx.append(open_resources)
+    app.cleanup_ctx.append(open_tenant_readers)
     app.router.add_get("/healthz", healthz, name="healthz")
     app.router.add_get("/readyz", readyz, name="readyz")
     app.router.add_get("/metrics", metrics, name="metrics")

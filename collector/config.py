@@ -12,6 +12,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import msgspec
 import orjson
@@ -50,6 +51,18 @@ class TestingConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     receive_clock_offset_s: float = 0.0  # shifts the receive clock: makes rows received "days ago" for retention tests
 
 
+class TenantReaderConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """The tenant's read-only ClickHouse user, as which an operator query confined to the tenant runs.
+
+    The server, not the collector, confines it: the user's row policy lets only the
+    tenant's rows through and its settings profile pins ``readonly`` (deploy/compose's
+    ``grafana_<tenant>`` users). A ClickHouse server only; the embedded engine has no users.
+    """
+
+    user: str = ""
+    password_file: str = ""  # read when the collector first queries as this user; only the path is kept
+
+
 class TenantConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     ingest_keys: list[str]
     admin_keys: list[str] = []
@@ -72,6 +85,7 @@ class TenantConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     install_rate_limit_burst: int = 5_000
     daily_event_quota: int = 0  # 0: no quota
     retention_days: int = 180  # 1 to 180: how long analytics rows are kept (the audit trail: 24 months)
+    reader: TenantReaderConfig | None = None  # for operator queries confined to this tenant (X-Access-Tenant)
 
     def policy(self) -> TenantPolicy:
         return TenantPolicy(
@@ -136,6 +150,7 @@ def load_config(
         keys = _demo_keys(data_dir)
         file_config = FileConfig(tenants={"demo": _demo_tenant(keys)}, operator_keys=[keys["operator_key"]])
     _validate_keys(file_config)
+    _validate_readers(file_config)
     secret_path = Path(file_config.id_hash_secret_file) if file_config.id_hash_secret_file else data_dir / "id_hash.key"
     url = file_config.clickhouse.url or f"chdb://{data_dir / 'clickhouse'}"
     return Config(
@@ -208,6 +223,36 @@ def _validate_keys(file_config: FileConfig) -> None:
             if key in seen:
                 raise ValueError(f"{owner}: a key is used twice")
             seen.add(key)
+
+
+_READER_USER = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+
+
+def _validate_readers(file_config: FileConfig) -> None:
+    """Each reader names its own user and a password file the collector can read; messages never hold the password."""
+    url = file_config.clickhouse.url or ""
+    collector_user = unquote(urlsplit(url).username or "default") if url.startswith(("http:", "https:")) else None
+    owner_of_user: dict[str, str] = {}
+    for tenant_id, tenant in file_config.tenants.items():
+        reader = tenant.reader
+        if reader is None:
+            continue
+        if not reader.user or not reader.password_file:
+            raise ValueError(f"tenant {tenant_id}: reader needs both user and password_file")
+        if not _READER_USER.match(reader.user):
+            raise ValueError(f"tenant {tenant_id}: reader.user must match [A-Za-z0-9_.-]{{1,64}}")
+        if reader.user == collector_user:
+            raise ValueError(f"tenant {tenant_id}: reader.user is the collector's own ClickHouse user, which sees every tenant")
+        if reader.user in owner_of_user:
+            # One row policy per user: a shared user would confine one tenant's queries to another's rows.
+            raise ValueError(f"tenant {tenant_id}: reader.user is tenant {owner_of_user[reader.user]}'s too")
+        owner_of_user[reader.user] = tenant_id
+        try:
+            password = Path(reader.password_file).read_bytes()
+        except OSError as exc:
+            raise ValueError(f"tenant {tenant_id}: reader.password_file cannot be read ({exc.strerror})") from None
+        if not password.strip():
+            raise ValueError(f"tenant {tenant_id}: reader.password_file is empty")
 
 
 def _read_or_create_secret(path: Path) -> bytes:
