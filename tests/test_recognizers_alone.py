@@ -137,6 +137,9 @@ CASES = {
         ("at Microsoft.EntityFrameworkCore.Update.AffectedCountModificationCommandBatch", []),
         ("commit adb9793829ddae60adb9793829ddae60 and pi_d7cc4074fbba7cf87e96d89e", []),
         ("at 2024-06-11T10:42:05.123Z:abc", []),
+        ("POST http://shop.localhost:19080/accounts/confirm-email/MTU:1ryotT:OL4yi9ZahCtvCNZUrPEKuYqnGvYYZW6XT12Rke5LqzI/",
+         ["MTU:1ryotT:OL4yi9ZahCtvCNZUrPEKuYqnGvYYZW6XT12Rke5LqzI"]),
+        ("https://s3.eu-west-2.amazonaws.com/tracker-shots/86339/7baa5f72d39245f0.png", []),
     ]),
     "secret_key_value": (SecretKeyValueRecognizer, [
         ('{"ConsumerSecret": "Zx81kq"}', ["Zx81kq"]),
@@ -147,6 +150,7 @@ CASES = {
     "sql_values": (SqlValueRecognizer, [
         ("The duplicate key value is (Olive).", ["Olive"]),
         ("Duplicate entry 'jane@example.com' for key 'users.email'", ["jane@example.com"]),
+        ("Duplicate entry ‘wambui_1287’ for key ‘users.name’", ["wambui_1287"]),
         ("Executed DbCommand [Parameters=[@p0='Mary Jones' (Size = 4000), @p1='5']]", ["Mary Jones"]),
         ("[SQL: INSERT INTO t VALUES (?, ?)] [parameters: ('Mary Jones', 3)]", ["Mary Jones"]),
         ("DETAIL: Failing row contains (7, Wanjiru, null).", ["7, Wanjiru, null"]),  # the whole row
@@ -219,6 +223,7 @@ CASES = {
         ("System.NullReferenceException at Omnix.Sales.SaleForm.Save() in SaleForm.cs:line 214", []),
         ("SQLITE_BUSY after 1500ms; ECONNRESET; DBNOTFOUND; SIGSEGV; E11000; 0xcfde00; PGRST116", []),
         ("Kafka offset 505277951765 at line 123456 on port 543210", []),
+        ("contact qq:821082566 or v1.123456 at line:123456", ["821082566"]),
         ("site-packages/sqlalchemy/engine/base.py and node_modules/@prisma/client", []),
         ("App\\Http\\Middleware\\Authenticate::handle", []),
         ("Payment failed: insufficient funds; hitilafu ya mteja: salio la huduma", []),

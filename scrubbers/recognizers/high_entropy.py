@@ -8,8 +8,8 @@ digits, and whose Shannon entropy is at least 3.6 bits per character, is a
 secret whatever its prefix. Left alone: hex strings (hashes, commit ids and
 trace ids are identifiers, not credentials), UUIDs, dotted names and paths
 whose pieces are words (``System.Data.SQLite.SQLiteException``,
-``/usr/local/lib``), and anything with three or more separator-joined words.
-Score 0.7: below the rules that know the kind of secret.
+``/usr/local/lib``), and anything with three or more separator-joined words; in a path or URL that is words as a whole, a
+random segment is still a secret. Score 0.7: below the rules that know the kind of secret.
 """
 
 from __future__ import annotations
@@ -54,6 +54,29 @@ def looks_random(value: str) -> bool:
     return entropy(value) >= _MIN_BITS
 
 
+_SEGMENT = regex.compile(r"[^/]{20,}")
+_PATH = regex.compile(r"[a-z][a-z0-9+.-]{1,20}://|/")
+_EXTENSION = regex.compile(r"\.[A-Za-z0-9]{1,5}$")  # a file named by its hash: 7baa5f72d39245f0.png
+
+
 class HighEntropyTokenRecognizer(RegexRecognizer):
     def __init__(self):
-        super().__init__("SECRET", [TOKEN], score=0.7, validate=looks_random)
+        super().__init__("SECRET", [TOKEN], score=0.7)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Random tokens; in a path or URL, each segment is judged on its own.
+
+        ``https://shop/accounts/confirm-email/<a signed key>``: the route stays and its last segment,
+        the key, goes. Base64 has slashes too, so any other token is judged whole first.
+        """
+        found = []
+        for start, end in super().spans(text):
+            if not _PATH.match(text, start, end) and looks_random(text[start:end]):
+                found.append((start, end))
+            elif "/" in text[start:end]:
+                found.extend(
+                    m.span()
+                    for m in _SEGMENT.finditer(text, start, end)
+                    if looks_random(m.group()) and not _HEX.match(_EXTENSION.sub("", m.group()))
+                )
+        return found

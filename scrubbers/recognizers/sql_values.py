@@ -39,6 +39,8 @@ PG_DETAIL = regex.compile(
     # SQL Server and MySQL say the same: "The duplicate key value is (Olive)", "Duplicate entry 'x' for key".
     r"|duplicate key value is \((?P<row>[^\n]{1,2000}?)\)(?=\.|\s|$)"
     r"|Duplicate entry '(?P<value>(?:[^'\n]|''){1,500})' for key"
+    # The same message pasted through a word processor or chat: typographic quotes.
+    r"|Duplicate entry ‘(?P<value>[^’\n]{1,500})’ for key"
 )
 # ORM parameter dumps: EF Core's "@p0='Wanjiru' (Size = 4000)", SQLAlchemy's "[parameters: ('x', 3)]",
 # Django's "params=('x',)": every string literal in them is a value someone entered.

@@ -44,8 +44,9 @@ _NAME_PREFIX = regex.compile(r"^(?:Ma?c|O['’]|D['’]|Fitz|De|Di|La|Le|Van|Von
 _SENTENCE_START = regex.compile(r"(?:^|[.!?:;>\]\)]\s+|\n\s*|^\W{1,3})$")
 _MAX_ACRONYM = 4
 
-# Not glued to a word ("file:123456", "v1.123456"), but "PartyA":600638 and "id: 600638" are bare.
-BARE_DIGITS = regex.compile(r"(?<![\w.,/+-])(?<!\w:)\d{6,}(?![\w.,:/-])")
+# Not glued to a word ("v1.123456", "build-123456"); after a colon it is bare ("qq:821082566", "id: 600638",
+# "PartyA":600638) unless a technical word before it says what it is ("line:123456", "port:543210").
+BARE_DIGITS = regex.compile(r"(?<![\w.,/+-])\d{6,}(?![\w.,:/-])")
 # Words that make the number after them technical: a line, a port, a code, an offset.
 _NUMBER_CONTEXT_BEFORE = regex.compile(
     r"(?i)(?:\bline|\bport|\bcode|\berrno|\berror|\bstatus|\bhresult|\bexit|\bpid|\boffset|\bsize|\blength|"
