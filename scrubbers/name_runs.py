@@ -41,6 +41,8 @@ _WORD_AFTER = regex.compile(
 # "Wanjiru, Grace and Otieno": a list of names is names.
 _LISTED_AFTER = regex.compile(r"(?:,[ \t]?|[ \t]+(?:and|&|or|na)[ \t]+)(\p{L}[\p{L}'’-]*)(?![\p{L}\d_.(@/\\])")
 # A path separator may start a name: "Payslips\Grace Wambui.pdf".
+# ... and in the other direction: "Otieno, Grace and Wanjiru", where only "Wanjiru" was found.
+_LISTED_BEFORE = regex.compile(r"(?<![\p{L}\d_.@/\\])(\p{L}[\p{L}'’-]*)(?:,[ \t]?|[ \t]+(?:and|&|or|na)[ \t]+)$")
 _WORD_BEFORE = regex.compile(r"(?<![\p{L}\d_.@])(\p{L}[\p{L}'’-]*)(?:[ \t]{1,3}|[ \t]*\n[ \t]*)" + _PARTICLE + "$")
 
 
@@ -71,6 +73,12 @@ def extend_name_runs(
             continue  # lower-case prose runs on; lower-case names are the role rule's
         while (m := _WORD_AFTER.match(text, span[1])) and _joins(m.group(1), style, vocabulary, allowed):
             span[1] = m.end(1)
+        first = span
+        while (m := _LISTED_BEFORE.search(text[max(0, first[0] - 60) : first[0]])) and style == "title" and _joins(
+            m.group(1), style, vocabulary, allowed, LISTED_DEPTH
+        ):
+            first = [first[0] - len(m.group(0)), first[0] - len(m.group(0)) + len(m.group(1)), span[2]]
+            listed.append(first)
         while (m := _LISTED_AFTER.match(text, span[1])) and style == "title" and _joins(
             m.group(1), style, vocabulary, allowed, LISTED_DEPTH
         ):

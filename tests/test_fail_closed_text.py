@@ -87,6 +87,9 @@ def test_the_word_list_knows_common_words_and_not_rare_names():
         ("Received by: Wanjiru\nKamau\nError", "Received by: <PERSON>\nError"),
         ("Assigned to Wanjiru, Grace and Mercy", "Assigned to <PERSON>, <PERSON> and <PERSON>"),
         ("Sync Payments and Orders failed", "Sync Payments and Orders failed"),
+        # A list is names in both directions from the one found.
+        ("shift swap failed: Grace, Mercy and Wanjiru are off", "shift swap failed: <PERSON>, <PERSON> and <PERSON> are off"),
+        ("Payments, Orders and Refunds failed", "Payments, Orders and Refunds failed"),
         # Joiners and particles inside one name leave nothing between its halves.
         ("user=moyosore_oladipupo reason=x", "user=<PERSON> reason=x"),
         ("timeout for Roderick Ó Cathbhuadha at till", "timeout for <PERSON> at till"),
