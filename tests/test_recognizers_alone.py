@@ -102,6 +102,8 @@ CASES = {
     ]),
     "ip_address": (IpAddressRecognizer, [
         ("login from 41.90.12.7 blocked", ["41.90.12.7"]),
+        ('"CallBackURL": "https://7cb2-196-108-161-29.ngrok.io/v1/cb"', ["196-108-161-29"]),
+        ("ip-10-0-0-1.ec2.internal and build 1-2-3-4.tar", []),
         ("session from 2c0f:fa18:a20:6c::1 rejected", ["2c0f:fa18:a20:6c::1"]),
         ("connect 127.0.0.1:5432 refused; 10.0.2.2; 172.16.4.1; 192.168.1.20; 169.254.1.1", []),
         ("listen [::1]:5000 and fe80::1 and fd12:3456::1 and 0.0.0.0", []),
@@ -378,6 +380,8 @@ CASES = {
     ]),
     "url_credentials": (UrlCredentialsRecognizer, [
         ("connect postgres://app:s3cret@db:5432/x refused", ["s3cret"]),
+        ("Could not parse rfc1738 URL from string 'app:s3cretpw@localhost/shop'", ["s3cretpw"]),
+        ("mailto:jane@example.com and git@github.com:org/repo.git", []),
         ("DATABASE_URL=mysql+pymysql://root:Fake%40Pass1@10.0.0.5/app", ["Fake%40Pass1"]),
         ("amqp://guest:guest@rabbit:5672// down", ["guest"]),
         ("redis://:FakeRedisPw@cache:6379/0 timeout", ["FakeRedisPw"]),  # password with no user

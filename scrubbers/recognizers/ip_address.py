@@ -10,7 +10,8 @@ and ``file.js:12:5`` positions. Addresses that identify nobody are kept, since
 they say where a connection went wrong: loopback, private ranges, link-local,
 unique-local IPv6, the documentation ranges and the unspecified address
 (``127.0.0.1:5432``, ``10.0.2.2``, ``192.168.1.20``, ``::1``, ``fe80::1``,
-``0.0.0.0``). Score 0.85.
+``0.0.0.0``). A public address written with dashes in a host name (``0042-196-108-161-29.ngrok.io``) is
+one too. Score 0.85.
 """
 
 import ipaddress
@@ -21,6 +22,8 @@ from presidio_analyzer import RecognizerResult
 from scrubbers.recognizers._regex import RegexRecognizer
 
 IPV4 = regex.compile(r"(?<![\w.-])(?:\d{1,3}\.){3}\d{1,3}(?![\w-]|\.\d)")
+# Hosts named after their address: ngrok's 0042-196-108-161-29.ngrok.io, AWS's 54-12-3-4.compute-1.amazonaws.com.
+DASHED_IPV4_IN_HOST = regex.compile(r"(?<![\d.])\d{1,3}(?:-\d{1,3}){3}(?=\.[A-Za-z])")
 IPV6 = regex.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])")
 _VERSION_BEFORE = regex.compile(r"(?i)(?:\bv|\bversion\W{0,2}|\bver\W{0,2}|\bbuild\W{0,2}|\brelease\W{0,2}|-|(?-i:\b[A-Z][a-z]+ ))$")
 _FILE_AFTER = regex.compile(r"\.[A-Za-z]")
@@ -57,6 +60,12 @@ class IpAddressRecognizer(RegexRecognizer):
                 continue
             if _valid(match.group()):
                 found.append((start, end))
+        for match in DASHED_IPV4_IN_HOST.finditer(text, timeout=self.budget.remaining()):
+            start = match.start()
+            if _VERSION_BEFORE.search(text[max(0, start - 12) : start]) and text[start - 1 : start] != "-":
+                continue  # build 1-2-3-4.tar
+            if (start == 0 or text[start - 1] in "-/@ \"'") and _valid(match.group().replace("-", ".")):
+                found.append(match.span())
         for match in IPV6.finditer(text, timeout=self.budget.remaining()):
             value = match.group()
             if value.count(":") >= 2 and any(c not in ":0" for c in value) and _valid(value):

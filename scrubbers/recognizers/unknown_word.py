@@ -181,7 +181,12 @@ _SOURCE_FILE_AHEAD = regex.compile(
 
 
 def _in_code_path(text: str, start: int) -> bool:
+    if _IN_URL.search(text, max(0, start - 300), start):
+        return False  # https://peterkamau.co.ke/api/callback.php: a site and its routes, not a source tree
     return _CODE_PATH.search(text[max(0, start - 200) : start]) is not None or _SOURCE_FILE_AHEAD.match(text, start) is not None
+
+
+_IN_URL = regex.compile(r"(?:https?|wss?|ftp)://[^\s\"'<>]*$")
 
 
 _HEX_RUN = regex.compile(r"[0-9a-f]{8,}|[0-9A-F]{8,}")

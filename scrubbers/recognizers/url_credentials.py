@@ -12,6 +12,12 @@ from scrubbers.recognizers._regex import RegexRecognizer
 URL_PASSWORD = r"(?i)\b[a-z][a-z0-9+.-]{1,20}://[^\s:/@?#]{0,100}:(?P<value>[^\s/?#]{1,200})@(?=[^\s@/?#]*(?:[/?#\s]|$))"
 
 
+# A driver quoting the DSN it could not parse, scheme lost: 'app:s3cret@localhost/shop'.
+DSN_WITHOUT_SCHEME = (
+    r"(?<=[\s'\"(=])[A-Za-z0-9_.-]{1,64}:(?P<value>[^\s@/:'\"]{1,200})@(?=[A-Za-z0-9.-]+(?::\d{1,5})?/)"
+)
+
+
 class UrlCredentialsRecognizer(RegexRecognizer):
     def __init__(self):
-        super().__init__("SECRET", [URL_PASSWORD], score=0.95, precheck="://")
+        super().__init__("SECRET", [URL_PASSWORD, DSN_WITHOUT_SCHEME], score=0.95, precheck="@")
