@@ -26,6 +26,9 @@ _ROLES = frozenset(word for role in ROLE_WORDS.split("|") for word in role.split
 _NAME_ENTITIES = frozenset({"PERSON", "UNKNOWN"})
 # A word listed with a name is a name unless it is among the 2,000 commonest ("Wanjiru and Sales").
 LISTED_DEPTH = 2_000
+# Capitals next to a name in capitals join it unless among the 2,000 commonest: receipts and card lines are
+# short ("NAME ON CARD / GRACE WAMBUI"), and many given names rank between 2,000 and 5,000.
+UPPER_DEPTH = 2_000
 # What may sit between two halves of one name: spaces, one line break, or the joiners of handles and query
 # strings ("wanjiru.kamau", "Wanjiru+Kamau"), and the Irish and other one-letter particles (the Irish
 # O with an acute accent). Not a comma: "Wanjiru, Grace and Mercy" are three names, and stay three.
@@ -94,6 +97,8 @@ def extend_name_runs(
 def _joins(word: str, style: str, vocabulary: Vocabulary, allowed: frozenset[str], depth: int = 5_000) -> bool:
     if _style(word) != style or word.casefold() in allowed or word.casefold() in _ROLES:
         return False  # "Customer Wanjiru": the role announces the name, it is not part of it
+    if style == "upper":
+        depth = min(depth, UPPER_DEPTH)
     return not vocabulary.is_very_common(word, depth)
 
 

@@ -90,6 +90,10 @@ def test_the_word_list_knows_common_words_and_not_rare_names():
         # A list is names in both directions from the one found.
         ("shift swap failed: Grace, Mercy and Wanjiru are off", "shift swap failed: <PERSON>, <PERSON> and <PERSON> are off"),
         ("Payments, Orders and Refunds failed", "Payments, Orders and Refunds failed"),
+        # Capitals join a name in capitals unless among the 2,000 commonest words; a greeting by time of day.
+        ("Payslip PDF for ROGER LUKE CHEPKOECH failed", "Payslip PDF for <PERSON> failed"),
+        ("NFC TAG 71AB -> CLOCK OUT DENIED / CODE 602", "NFC TAG 71AB -> CLOCK OUT DENIED / CODE 602"),
+        ("Good morning Grace - the courier shows error DLV-4", "Good morning <PERSON> - the courier shows error DLV-4"),
         # A site's host is judged word by word even when its route ends in a source file.
         ("callback https://peterkamau.co.ke/api/callback.php failed", "callback https://<UNKNOWN>.co.ke/api/callback.php failed"),
         # Joiners and particles inside one name leave nothing between its halves.

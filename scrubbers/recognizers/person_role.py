@@ -54,7 +54,7 @@ _WORDS_AFTER_ROLE = regex.compile(
 )
 _AFTER_GREETING = regex.compile(
     r"(?i:\b(?:hi|hello|hey|dear|thanks|thank you|thx|cheers|regards|kind regards|best|sincerely|karibu|habari|"
-    r"jambo|asante|shukran|my name is|this is))[ ,]{1,2}\n?(?P<value>"
+    r"jambo|asante|shukran|my name is|this is|(?:good )?(?:morning|afternoon|evening)))[ ,]{1,2}\n?(?P<value>"
     + _ANY_WORD + r"(?:[ ]" + _ANY_WORD + r")?)"
 )
 _AFTER_BY = regex.compile(r"\b(?:by|for)[:\s]\s{0,2}(?P<value>" + NAME_WORD + r")(?![\p{L}\d_.(])")
