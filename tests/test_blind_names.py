@@ -19,8 +19,8 @@ CORPUS = Path(__file__).resolve().parent / "corpus"
 # The first set's misses were read while writing the context rules of 2026-12-02, so it flatters now;
 # the second was written afterwards by someone who never saw the rules, and is the figure to believe.
 BLIND_SETS = {
-    "blind_names": (CORPUS / "blind_names.jsonl", 0.94),
-    "blind_names_2": (CORPUS / "blind_names_2.jsonl", 0.91),
+    "blind_names": (CORPUS / "blind_names.jsonl", 0.945),
+    "blind_names_2": (CORPUS / "blind_names_2.jsonl", 0.915),
 }
 
 

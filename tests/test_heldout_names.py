@@ -49,10 +49,10 @@ def test_person_recall_on_held_out_names_holds_its_line(records, spans):
         f"{name} {_recall([records[i] for i in idx], [spans[i] for i in idx])}" for name, idx in groups.items()
     )
     print(f"held-out PERSON recall {recall:.3f}; {breakdown}")
-    # The target is 0.97 (issue 11); 0.986 is measured, but the rules were tuned while reading this set's
+    # The target is 0.97 (issue 11); 0.992 is measured, but the rules were tuned while reading this set's
     # misses, so the second blind set (test_blind_names.py) gives the honest figure. This holds the line.
-    assert recall >= 0.98, (
-        f"held-out PERSON recall {recall:.3f} < 0.98; {breakdown}; "
+    assert recall >= 0.99, (
+        f"held-out PERSON recall {recall:.3f} < 0.99; {breakdown}; "
         f"first leaks: {judged['leaked_ids'].get('PERSON', [])[:10]}"
     )
 
