@@ -8,8 +8,11 @@ but apps nearly always put a telling word in front of the name they log:
   Wanjiru Kamau", also quoted), in capitals ("payer WANJIRU KAMAU") or in lower
   case ("cashier wanjiru kamau"), up to the first of the 2,000 commonest English
   words, so "customer ID" and "cashier closed the drawer" keep their words;
-- after a greeting (hi, hello, dear, thanks, karibu) one or two such words
-  ("Hi Priya");
+- after a greeting (hi, hello, dear, thanks, karibu, good morning) or "my name
+  is", one or two words that are not among the 2,000 commonest ("Hi Priya",
+  "thanks mary");
+- after a role, two lower-case words of which neither is among the 2,000
+  commonest ("approved by grace wambui");
 - after "by" or "for" one Title-case word ("signed off by Otieno"), and two after
   "to" and "from" ("to Mary Atieno");
 - a Title-case word with a possessive ``'s`` ("Njeri's shift"; not "Today's"),
@@ -34,7 +37,7 @@ ROLE_WORDS = (
     "doctor|dr|mr|mrs|ms|miss|name|payee|payer|beneficiary|sender|recipient|supplier|cardholder|"
     "holder|drawer|requester|visitor|caller|approver|supervisor|worker|manager|buyer|seller|owner|assignee|"
     "technician|nurse|rider|courier|tenant|guest|teacher|student|operator|clerk|picker|packer|rep|officer|"
-    "signatory|guarantor|applicant|subscriber|consignee|shipper|contact|teller|dispatcher|approver|attn|cust|"
+    "signatory|guarantor|applicant|subscriber|consignee|shipper|contact|teller|dispatcher|attn|cust|"
     "bill to|ship to|sold to|deliver to|served by|assigned to|escalated to|handled by|notifying|notified|notify"
 )
 NAME_WORD = r"(?:[A-Z]['’])?(?:Ma?c)?[A-Z][a-z]+(?:['’-][A-Za-z][a-z]+)*"
