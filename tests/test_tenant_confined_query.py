@@ -237,12 +237,12 @@ def _password_file(tmp_path: Path, name: str, password: str) -> Path:
     return path
 
 
-def _readers_toml(tmp_path: Path) -> str:
+def _readers_toml(tmp_path: Path, acme_user: str = "grafana_acme") -> str:
     acme = _password_file(tmp_path, "grafana_acme_clickhouse_password", ACME_PASSWORD)
     globex = _password_file(tmp_path, "grafana_globex_clickhouse_password", GLOBEX_PASSWORD)
     return f"""
 [tenants.acme.reader]
-user = "grafana_acme"
+user = "{acme_user}"
 password_file = "{acme}"
 
 [tenants.globex.reader]
@@ -456,17 +456,7 @@ def test_a_reader_password_file_must_exist_be_readable_and_hold_a_password(tmp_p
 
 @pytest.mark.parametrize("user", ["collector", "grafana_globex"], ids=["collectors_own", "another_tenants"])
 def test_a_reader_user_is_the_tenants_own(tmp_path, user):
-    acme = _password_file(tmp_path, "acme_pw", ACME_PASSWORD)
-    globex = _password_file(tmp_path, "globex_pw", GLOBEX_PASSWORD)
-    readers = f"""
-[tenants.acme.reader]
-user = "{user}"
-password_file = "{acme}"
-
-[tenants.globex.reader]
-user = "grafana_globex"
-password_file = "{globex}"
-"""
+    readers = _readers_toml(tmp_path, acme_user=user)
     with pytest.raises(ValueError, match=r"^tenant (acme|globex): reader\.user is ") as refused:
         _load_with_reader(tmp_path, readers)
     assert ACME_PASSWORD not in str(refused.value) and GLOBEX_PASSWORD not in str(refused.value)

@@ -253,6 +253,8 @@ def _path_segment_handle(text: str, start: int, end: int) -> bool:
 
 def _in_document_name(text: str, start: int, end: int) -> bool:
     """Part of a document's file name whose words are joined by hyphens: ``mary-atieno-timesheet.xlsx``."""
+    if text[start - 1 : start] != "-" and text[end : end + 1] != "-":
+        return False  # every word of such a name touches a hyphen (or a dot or underscore, which _joined takes)
     token_start, token_end = _compound_bounds(text, start, end)
     token = text[token_start:token_end]
     word = text[start:end]
