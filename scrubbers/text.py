@@ -35,7 +35,7 @@ from scrubbers.normalize import Normalised, normalise
 from scrubbers.policy import TenantPolicy
 from scrubbers.recognizers import TimeBudget, all_recognizers, person_recognizers
 from scrubbers.recognizers._regex import RegexRecognizer
-from scrubbers.recognizers.person_filters import looks_like_code
+from scrubbers.recognizers.person_filters import in_stack_frame_name, looks_like_code
 from scrubbers.recognizers.person_gazetteer import trim_ner_name
 from scrubbers.vocabulary import Vocabulary
 
@@ -352,6 +352,7 @@ class TextScrubber:
                 span
                 for ent in doc.ents
                 if ent.label_ == "PERSON" and not _inside_identifier(mask, ent.start_char, ent.end_char)
+                and not in_stack_frame_name(mask, ent.start_char, ent.end_char)
                 for span in [trim_ner_name(mask, ent.start_char, ent.end_char, self._ner_too_common)]
                 if span is not None and not looks_like_code(mask[span[0] : span[1]])
             ]

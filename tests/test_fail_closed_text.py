@@ -181,3 +181,22 @@ def test_a_decoded_text_sent_twice_in_one_batch_is_mapped_back_once(text_scrubbe
     sent = "receipt to otieno.k%40gmail.com bounced, KRA PIN A0123\u200b45678Z"
     first, second = text_scrubber.scrub_many([sent, sent], POLICY)
     assert first.text == second.text == "receipt to <EMAIL> bounced, KRA PIN <KRA_PIN>"
+
+
+@pytest.mark.parametrize(
+    ("text", "stored"),
+    [
+        # NER reads "Router" and "Promise" as names; a JavaScript frame's function is code.
+        (
+            "    at new Router (/srv/app/node_modules/next/dist/router.js:821:14)\n    at new Promise (<anonymous>)",
+            "    at new Router (/srv/app/node_modules/next/dist/router.js:821:14)\n    at new Promise (<anonymous>)",
+        ),
+        # Outside a frame the same shape of words is judged: a name is still a name.
+        ("Sale voided at till 3 by Wanjiru Kamau (see notes)", "Sale voided at till 3 by <PERSON> (see notes)"),
+        # A DSN's user goes with its password; a system account stays.
+        ("Could not parse URL 'atieno:l0ngpassw@localhost/shop'", "Could not parse URL '<USER_VALUE>:<SECRET>@localhost/shop'"),
+        ("Could not parse URL 'postgres:l0ngpassw@localhost/shop'", "Could not parse URL 'postgres:<SECRET>@localhost/shop'"),
+    ],
+)
+def test_code_in_frames_stays_and_logins_go(text_scrubber, text, stored):
+    assert text_scrubber.scrub(text, POLICY).text == stored

@@ -176,7 +176,7 @@ def test_technical_text_survives_unchanged(text_scrubber, text):
         ("customer phone (0712) 345 678 failed", "customer phone <PHONE> failed"),
         ("(0712-345678)", "(<PHONE>)"),
         (r"C:\Users\wanjiru.kamau\Desktop\x.xlsx", r"C:\Users\<USER_PATH>\Desktop\x.xlsx"),
-        ("postgres://app:s3cret@db:5432/x", "postgres://app:<SECRET>@db:5432/x"),
+        ("postgres://app:s3cret@db:5432/x", "postgres://<USER_VALUE>:<SECRET>@db:5432/x"),
         ("Authorization: Bearer abcdefgh12345678", "Authorization: Bearer <SECRET>"),
         ("GET /x?email=a.b@example.com&phone=0712345678", "GET /x?email=<EMAIL>&phone=<PHONE>"),
         ("customer Wanjiru Kamau paid", "customer <PERSON> paid"),

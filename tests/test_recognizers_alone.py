@@ -109,6 +109,9 @@ CASES = {
         ("listen [::1]:5000 and fe80::1 and fd12:3456::1 and 0.0.0.0", []),
         ("docs 192.0.2.10 and 2001:db8::5", []),
         ("Omnix 5.3.1.150 failed", []),
+        # ::/8 is never assigned ("::1:5432" is Node's [::1]:5432); an IPv4-mapped address is its IPv4 one.
+        ("connect ECONNREFUSED ::1:5432", []),
+        ("session from ::ffff:2948:c07 rejected", ["::ffff:2948:c07"]),
     ]),
     "iban": (IbanChecksumRecognizer, [
         ("IBAN DE89370400440532013000 closed", ["DE89370400440532013000"]),
@@ -142,12 +145,21 @@ CASES = {
         ("POST http://shop.localhost:19080/accounts/confirm-email/MTU:1ryotT:OL4yi9ZahCtvCNZUrPEKuYqnGvYYZW6XT12Rke5LqzI/",
          ["MTU:1ryotT:OL4yi9ZahCtvCNZUrPEKuYqnGvYYZW6XT12Rke5LqzI"]),
         ("https://s3.eu-west-2.amazonaws.com/tracker-shots/86339/7baa5f72d39245f0.png", []),
+        # Symbols made of words, Swift's mangled names and source positions are code; random runs are not.
+        ("libobjc.A.dylib`CALLING_SOME_+initialize_METHOD + 19 and 0x56c6594 $Ss15EmptyCollectionVyxGSTsWa + 21", []),
+        ("    Instabug/Logging/IBGDALService.m:51:17 __44", []),
+        ("tok aB3xQ9_zT7pLm2-Kd8RwYv4N and $s9xQ7pLm2Kd8RwYv4NzT3", ["aB3xQ9_zT7pLm2-Kd8RwYv4N", "$s9xQ7pLm2Kd8RwYv4NzT3"]),
     ]),
     "secret_key_value": (SecretKeyValueRecognizer, [
         ('{"ConsumerSecret": "Zx81kq"}', ["Zx81kq"]),
         ('passcode:  Paginas99.', ["Paginas99."]),
         ('{"SecurityCredential":"lAqo9GH"}', ["lAqo9GH"]),
         ("Invalid token: jwt malformed", []),
+        # "Password" in the languages consoles prompt in, a bracketed note allowed.
+        ("请输入数据库的密码(必填): fr*Fake9pw\nnext", ["fr*Fake9pw"]),
+        ("пароль: Fake9Pw! and nenosiri=Siri2024x", ["Fake9Pw!", "Siri2024x"]),
+        # A call in source code is not a value.
+        ("api_key = requestor.request('post', url) and password = get_password(user)", []),
     ]),
     "sql_values": (SqlValueRecognizer, [
         ("The duplicate key value is (Olive).", ["Olive"]),
@@ -161,6 +173,17 @@ CASES = {
         ("The input string '10-10' was not in a correct format.", ["10-10"]),
         ("select * from `word_categories` where `slug` = 'kedokteran-hewan' limit 1", ["kedokteran-hewan"]),
         ("Cannot insert duplicate key in object 'dbo.Customer'", []),
+        # Every row of a multi-row insert; a row with a line break in a value; PostgreSQL's context lines.
+        ("(SQL: insert into `t` (`a`, `b`) values (1, Wanjiru), (2, kamau))", ["1, Wanjiru", "2, kamau"]),
+        ("DETAIL:  Failing row contains (12, Grace Wambui, Open to\n..., null).", ["12, Grace Wambui, Open to\n..., null"]),
+        ("LINE 5: ...ND orgs.kind = 'GOVM')) ORDER BY orgs.id = 'M' DESC", ["GOVM", "M"]),
+        ('invalid input syntax for type bigint: "1733242309482""', ['1733242309482"']),
+        ('JSON input: {"name":"Njeri", "version": 2.0}', ['{"name":"Njeri", "version": 2.0}']),
+        # A statement quoted as a Python string is read from its closing quote: its parameters are the values.
+        ("u'INSERT INTO t (a, b) VALUES (?, ?)' (u'atieno', 'pbkdf2:sha1:1000$Fake$00ff')", ["atieno", "pbkdf2:sha1:1000$Fake$00ff"]),
+        ("sql: \"INSERT INTO t (a) VALUES ('otieno')\"", ["otieno"]),
+        # An object's technical field after the statement is the error's; its other values are still data.
+        ("prisma:query SELECT 1 FROM t\n{ code: 'P2002', clientVersion: '2.17.0', meta: { target: 'Wambui' } }", ["Wambui"]),
     ]),
     "quoted_text": (QuotedTextRecognizer, [
         ("You entered 'wanjiru kamau' which is invalid", ["wanjiru kamau"]),
@@ -176,12 +199,17 @@ CASES = {
         ("POST http://shop.example/accounts/register/ and /accounts/confirm-email/ 500", []),
         ("/api/v1/customers/{id} 500", []),
         ("File site-packages/django/contrib/auth/views.py", []),
+        # A file:// URL is a file path, not a route.
+        ("at file:///srv/app/lib/users/Create.mjs:24:26 and https://x.example/users/kamau", ["kamau"]),
     ]),
     "user_path": (UserPathRecognizer, [
         (r"open C:\Users\wanjiru\AppData\x", ["wanjiru"]),
         ("log at home/wanjiru/app.log", ["wanjiru"]),
         ("cd ~wanjiru/app", ["wanjiru"]),
         ("/usr/home", []),
+        # Shared profiles are Windows' and macOS's; every folder under /home is an account.
+        ("/home/public/app/x.php and /Users/Shared/x", ["public"]),
+        (r"C:\Users\Public\Documents and C:\Users\Default\x", []),
     ]),
     "person_role": (lambda: PersonRoleRecognizer(VOCABULARY), [
         ("cashier mary wambui closed the drawer", ["mary wambui"]),
@@ -201,6 +229,9 @@ CASES = {
         ("hi my name is suman karan and my parcel", ["suman karan"]),
         ("Hi team, thanks all", []),
         ("BILL TO : HAYDEN RHODES", ["HAYDEN RHODES"]),
+        # A class whose member is called is code: "user = User.objects.get(".
+        ("user = User.objects.get(username=x)", []),
+        ("user Wanjiru.Kamau.get and user Grace Wambui.", ["Wanjiru", "Grace Wambui"]),
     ]),
     "user_value_keys": (UserValueKeyRecognizer, [
         ('{"teller":"Norman Skinner","batch":"0f68"}', ["Norman Skinner"]),
@@ -212,6 +243,10 @@ CASES = {
         ("connect user=postgres owner=admin display=none", []),
         ("message = System.Data.SQLite.SQLiteException, code: 'P2002' body='SQLITE_READONLY: attempt to write'", []),
         ('{"Remarks":"DriverPayment","message":"deliver to Wambui"}', ["DriverPayment", "deliver to Wambui"]),
+        # Calls in source code, an error's class under "name", a source file: not values.
+        ('ret_value = fn(self) and user = User.objects.get(pk) and {"name":"Error"} and File Name: MainForm.cs', []),
+        ("File Name: wanjiru.kamau", ["wanjiru.kamau"]),
+        ("user = grace_wambui, ret_value = fn", ["grace_wambui", "fn"]),
     ]),
     "unknown_word": (lambda: UnknownWordRecognizer(VOCABULARY), [
         ("Sale failed for Wanjiru", ["Wanjiru"]),
@@ -240,6 +275,20 @@ CASES = {
         ("response = wrapped_callback(request) and note = Wambui Kiptoo", ["Wambui", "Kiptoo"]),
         # A route's lower-case jargon is kept; a word no list knows is not, even there (a tenant allows "mpesa").
         ("POST https://api.example.com/auth/v1/token and GET /mpesa/callback 500", ["mpesa"]),
+        # A JavaScript frame's function; hyphenated source and library files; a Python frame's script.
+        ("    at new Promise (<anonymous>)\n    at Constructor._Error (/app/node_modules/x/lib/Error.js:12:17)", []),
+        ("at Wanjiru in the shop (see notes)", ["Wanjiru"]),
+        ("(objc-exception.mm:565) ~[spring-webmvc-6.0.13.jar!/:6.0.13] libsystem_pthread.dylib", []),
+        ('File "/srv/tools/bin/sirepo", line 8, in <module>', []),
+        ('File "/srv/tools/bin/sirepo" and /srv/tools/bin/sirepo/x', ["sirepo", "sirepo"]),
+        # A fully qualified class under a key; a package the text's own code paths name.
+        ('"SourceContext":"Umbraco.Core.Persistence.UmbracoDatabase"', []),
+        ("TimeoutError: Knex: Timeout at /app/node_modules/knex/lib/client.js:334:13", []),
+        ("TimeoutError: Knex: Timeout acquiring a connection", ["Knex"]),
+        # A standard HTTP reason phrase after its code; the same words elsewhere are judged.
+        ("HTTP 422 Unprocessable Entity; Unprocessable Wanjiru", ["Unprocessable", "Wanjiru"]),
+        # A host label's piece goes with an unknown piece next to it, unless it is among the commonest words.
+        ("POST http://grace-xqvt/accounts/register/ and http://accounts-dev.localhost:19080/", ["grace", "xqvt"]),
     ]),
     "api_key": (ApiKeyRecognizer, [
         ("stripe sk_live_FAKEFAKEFAKE0000 rejected", ["sk_live_FAKEFAKEFAKE0000"]),
@@ -379,18 +428,24 @@ CASES = {
         ("uuid 0200c2e4-1d7a-4f0b-9d6e-0123456789ab", []),
     ]),
     "url_credentials": (UrlCredentialsRecognizer, [
-        ("connect postgres://app:s3cret@db:5432/x refused", ["s3cret"]),
-        ("Could not parse rfc1738 URL from string 'app:s3cretpw@localhost/shop'", ["s3cretpw"]),
+        ("connect postgres://app:s3cret@db:5432/x refused", ["app", "s3cret"]),
+        ("Could not parse rfc1738 URL from string 'app:s3cretpw@localhost/shop'", ["app", "s3cretpw"]),
+        # A login's user name is often its owner's; system accounts stay.
+        ("Could not parse rfc1738 URL from string 'wambui:l0ngpass@localhost/shop'", ["wambui", "l0ngpass"]),
+        ("postgres://postgres:FakePw1@db/x and mysql://root:FakePw2@db/y", ["FakePw1", "FakePw2"]),
+        # The "@" lost: the part that cannot be a host name is the password run into the host.
+        ("postgresql://postgres:a#FakePw9xpostgres:5432/affine", ["a#FakePw9xpostgres"]),
+        ("postgresql://postgres:db-primary.internal:5432/affine and http://db:8080/x", []),
         ("mailto:jane@example.com and git@github.com:org/repo.git", []),
         ("DATABASE_URL=mysql+pymysql://root:Fake%40Pass1@10.0.0.5/app", ["Fake%40Pass1"]),
         ("amqp://guest:guest@rabbit:5672// down", ["guest"]),
         ("redis://:FakeRedisPw@cache:6379/0 timeout", ["FakeRedisPw"]),  # password with no user
         ("mongodb+srv://svc:N0tReal!@cluster0.example.net/db and HTTPS://Admin:FakePw@EXAMPLE.COM",
-         ["N0tReal!", "FakePw"]),
+         ["svc", "N0tReal!", "FakePw"]),
         ("postgres://app@db:5432/x refused", []),  # a user and no password
         ("https://example.com:8443/path@v2 and git@github.com:org/repo.git", []),
         ("http://localhost:8080/api?next=a:b@c at 10:42:05@host", []),
-        ("postgres://app:P@ssw0rd@db:5432/x refused", ["P@ssw0rd"]),  # to the last "@", as urlsplit reads it
+        ("postgres://app:P@ssw0rd@db:5432/x refused", ["app", "P@ssw0rd"]),  # to the last "@", as urlsplit reads it
     ]),
     "in_phone": (IndiaPhoneRecognizer, [
         ("OTP to +91 98765 43210 failed", ["+91 98765 43210"]),

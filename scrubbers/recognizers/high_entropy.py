@@ -8,7 +8,9 @@ digits, and whose Shannon entropy is at least 3.6 bits per character, is a
 secret whatever its prefix. Left alone: hex strings (hashes, commit ids and
 trace ids are identifiers, not credentials), UUIDs, dotted names and paths
 whose pieces are words (``System.Data.SQLite.SQLiteException``,
-``/usr/local/lib``), and anything with three or more separator-joined words; in a path or URL that is words as a whole, a
+``/usr/local/lib``), anything with three or more separator-joined words (``CALLING_THE_+initialize_METHOD``),
+Swift's mangled symbols (``$s``, then identifiers led by their length: ``$Ss15EmptyCollection...``) and a
+source file's position as a path's last segment (``IBGDALService.m:51:17``); in a path or URL that is words as a whole, a
 random segment is still a secret. Score 0.7: below the rules that know the kind of secret.
 """
 
@@ -29,6 +31,12 @@ _KEY_PREFIX = regex.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,40}[=:](?=[^=])")
 # The humps of code names: "Affected", "Set", "Lite", "okhttp". Capital runs do not count: base64 is full of them.
 _HUMP = regex.compile(r"[A-Z]?[a-z]{2,}")
 _MIN_BITS = 3.6
+# Words in one case each (CALLING, initialize, Method), joined by separators: a symbol, not a key.
+_SEPARATED_WORD = regex.compile(r"(?<![A-Za-z0-9])(?:[A-Z]{3,}|[a-z]{3,}|[A-Z][a-z]{2,})(?![A-Za-z0-9])")
+# A Swift mangled symbol: the prefix, then identifiers each led by its length ($Ss15EmptyCollection...).
+_SWIFT_MANGLED = regex.compile(r"^(?:_?\$[sS]|_T0)\w*?(\d{1,2})([A-Za-z_]\w*)")
+# A source file with its line (and column) as a path's last segment: IBGDALService.m:51:17.
+_FILE_POSITION = regex.compile(r"\.[A-Za-z]{1,5}(?::\d+){1,2}$")
 
 
 def entropy(value: str) -> float:
@@ -51,7 +59,21 @@ def looks_random(value: str) -> bool:
     # Code names are made of words: most of their letters sit in humps of three or more.
     if sum(len(h) for h in _HUMP.findall(value)) >= 0.7 * letters:
         return False
+    words = _SEPARATED_WORD.findall(value)
+    if len(words) >= 3 and sum(map(len, words)) >= 0.7 * letters:
+        return False  # CALLING_THE_+initialize_METHOD
+    if _is_swift_symbol(value):
+        return False
     return entropy(value) >= _MIN_BITS
+
+
+def _is_swift_symbol(value: str) -> bool:
+    """``$Ss15EmptyCollectionVyxGSTsWa``: a length-led identifier whose letters are mostly words."""
+    match = _SWIFT_MANGLED.match(value)
+    if match is None:
+        return False
+    identifier = match.group(2)[: int(match.group(1))]
+    return len(identifier) >= 4 and sum(len(h) for h in _HUMP.findall(identifier)) >= 0.7 * len(identifier)
 
 
 _SEGMENT = regex.compile(r"[^/]{20,}")
@@ -71,12 +93,16 @@ class HighEntropyTokenRecognizer(RegexRecognizer):
         """
         found = []
         for start, end in super().spans(text):
+            if _FILE_POSITION.search(text, start, end):
+                continue  # Instabug/IBGDALService.m:51:17: a source position (base64 has no colon)
             if not _PATH.match(text, start, end) and looks_random(text[start:end]):
                 found.append((start, end))
             elif "/" in text[start:end]:
                 found.extend(
                     m.span()
                     for m in _SEGMENT.finditer(text, start, end)
-                    if looks_random(m.group()) and not _HEX.match(_EXTENSION.sub("", m.group()))
+                    if looks_random(m.group())
+                    and not _HEX.match(_EXTENSION.sub("", m.group()))
+                    and not _FILE_POSITION.search(m.group())
                 )
         return found

@@ -8,9 +8,10 @@ product name ("Omnix 5.3.1.150"), or followed by a file extension. An IPv6
 candidate needs at least two colons and a valid parse, which excludes clock times
 and ``file.js:12:5`` positions. Addresses that identify nobody are kept, since
 they say where a connection went wrong: loopback, private ranges, link-local,
-unique-local IPv6, the documentation ranges and the unspecified address
-(``127.0.0.1:5432``, ``10.0.2.2``, ``192.168.1.20``, ``::1``, ``fe80::1``,
-``0.0.0.0``). A public address written with dashes in a host name (``0042-196-108-161-29.ngrok.io``) is
+unique-local IPv6, the documentation ranges, the unspecified address and IPv6's
+never-assigned ``::/8`` (``127.0.0.1:5432``, ``10.0.2.2``, ``192.168.1.20``, ``::1``, ``fe80::1``,
+``0.0.0.0``, and ``::1:5432``, Node's way of writing ``[::1]:5432``); an IPv4-mapped address
+(``::ffff:8.8.8.8``) is judged as its IPv4 address. A public address written with dashes in a host name (``0042-196-108-161-29.ngrok.io``) is
 one too. Score 0.85.
 """
 
@@ -34,7 +35,8 @@ _IDENTIFY_NOBODY = tuple(
     for network in (
         "127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "0.0.0.0/32",
         "192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24",
-        "::1/128", "::/128", "fc00::/7", "fe80::/10", "2001:db8::/32",
+        # ::/8 is reserved (RFC 4291) and never assigned: "::1:5432" is how Node writes [::1]:5432.
+        "::/8", "fc00::/7", "fe80::/10", "2001:db8::/32",
     )
 )  # fmt: skip
 
@@ -45,6 +47,8 @@ def _valid(candidate: str) -> bool:
         address = ipaddress.ip_address(candidate)
     except ValueError:
         return False
+    if address.version == 6 and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped  # ::ffff:8.8.8.8 is that IPv4 address (and inside ::/8)
     return not any(address in network for network in _IDENTIFY_NOBODY if network.version == address.version)
 
 

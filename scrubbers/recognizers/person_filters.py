@@ -17,7 +17,9 @@ _SHOUT = regex.compile(r"^[A-Z0-9_]{2,}$")
 # Words that follow a person's role or key in code and docs too ("user=postgres", "by default"): never names.
 NOT_NAMES = frozenset(
     "default admin administrator root guest anonymous unknown system support null none someone anyone everyone "
-    "postgres mysql sa www-data nobody daemon service id no number pin code ref".split()
+    "postgres mysql sa www-data nobody daemon service id no number pin code ref "
+    # An error's class under "name" ({"name":"Error"}, bunyan and JS error objects): never a person.
+    "error exception".split()
 )
 # A handle made of name words: "grace_wambui", "mary.atieno", "njeri-kamau".
 _HANDLE = regex.compile(r"[^\W\d_]+(?:[._-][^\W\d_]+){1,3}")
@@ -32,5 +34,22 @@ def looks_like_code(span: str) -> bool:
 
 
 def is_handle(span: str) -> bool:
-    """True for a user handle made of two to four words joined by dots, underscores or hyphens."""
-    return _HANDLE.fullmatch(span) is not None
+    """True for a user handle made of two to four words joined by dots, underscores or hyphens.
+
+    A piece in CamelCase is code, not a name (``MainForm.cs``; ``McCarthy`` and ``O'Brien`` excepted).
+    """
+    return _HANDLE.fullmatch(span) is not None and not any(
+        _CAMEL.search(_NAME_PREFIX.sub("", piece)) for piece in regex.split(r"[._-]", span)
+    )
+
+
+# A V8 (Node, Chrome) stack frame: "    at [async ][new ]Name[.member] (location)", the location a file with
+# line and column, <anonymous> or native. Its name is a function or class (Constructor, Promise, Router).
+_FRAME_HEAD = regex.compile(r"(?:^|\n|\\n)[ \t]*at (?:async )?(?:new )?(?:[\w$]+\.)*$")
+_FRAME_TAIL = regex.compile(r"(?:\.[\w$<>]+)*(?: \[as [\w$]+\])? \((?:[^()\n]{1,400}:\d+:\d+|<anonymous>|native)\)")
+
+
+def in_stack_frame_name(text: str, start: int, end: int) -> bool:
+    """``text[start:end]`` is (part of) the function a JavaScript stack frame names: code, not a person."""
+    # The anchored tail first: it fails at once for nearly every word.
+    return _FRAME_TAIL.match(text, end) is not None and _FRAME_HEAD.search(text, max(0, start - 120), start) is not None

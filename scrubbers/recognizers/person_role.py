@@ -21,7 +21,8 @@ but apps nearly always put a telling word in front of the name they log:
 A few words that follow these contexts in code and docs (default, admin, system,
 guest ...) are never names.
 
-Code-shaped words are never names (``person_filters.py``). Score 0.7.
+Code-shaped words are never names (``person_filters.py``), nor is a Title-case word that starts a called
+member chain (``user = User.objects.get(``). Score 0.7.
 """
 
 from __future__ import annotations
@@ -42,9 +43,11 @@ ROLE_WORDS = (
 )
 NAME_WORD = r"(?:[A-Z]['’])?(?:Ma?c)?[A-Z][a-z]+(?:['’-][A-Za-z][a-z]+)*"
 _INITIAL = r"[A-Z]\."
+# Code after a role word: "user = User.objects.get(...)" calls a class, it names nobody.
+_NOT_CALLED = r"(?!(?:\.[A-Za-z_]\w*)+\()"
 PERSON_AFTER_ROLE = (
     r"(?i:\b(?:" + ROLE_WORDS + r"))\b\.?(?:\s*(?i:name|names))?[\s:=\"'’]{1,6}"
-    r"(?P<value>" + NAME_WORD + r"(?:\s+(?:" + NAME_WORD + r"|" + _INITIAL + r")){0,2})(?![A-Za-z])"
+    r"(?P<value>" + NAME_WORD + r"(?:\s+(?:" + NAME_WORD + r"|" + _INITIAL + r")){0,2})(?![A-Za-z])" + _NOT_CALLED
 )
 PERSON_AFTER_PREPOSITION = (
     r"\b(?:for|by|to|from)\s+[\"']?(?P<value>" + NAME_WORD + r"(?:\s+(?:" + _INITIAL + r"\s+)?" + NAME_WORD + r"){1,2})(?![A-Za-z])"

@@ -5,8 +5,8 @@ account (``/u/peter``, ``/customers/0712345678``, ``/api/members/amina@x.co``).
 A route is kept, since it says which endpoint failed, but the segment after a
 word for people or accounts (users, customers, members, profiles, employees,
 accounts, patients, clients, ``u``, ``@``) is an identifier whatever it looks
-like (inside a URL, after an HTTP method or under ``/api``; file paths are the
-user-path rule's), unless it is a template (``{id}``, ``:id``), names the caller
+like (inside a URL, after an HTTP method or under ``/api``; file paths, ``file://`` URLs included, are
+the user-path rule's), unless it is a template (``{id}``, ``:id``), names the caller
 (``me``, ``self``, ``current``) or an action (``register``, ``login``, ``confirm-email``). Numbers and UUIDs elsewhere in a path are the
 other rules' (bare long numbers are ids anyway). Score 0.6.
 """
@@ -31,8 +31,8 @@ ROUTE_ID = (
 )
 
 
-# A route, not a file path: inside a URL, after an HTTP method, or under /api.
-_IN_ROUTE = regex.compile(r"(?:\w://\S*|\b(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+\S*|(?<!\S)/api/\S*)$")
+# A route, not a file path: inside a URL (a file:// URL is a file path), after an HTTP method, or under /api.
+_IN_ROUTE = regex.compile(r"(?:(?<!\w)(?![Ff][Ii][Ll][Ee]:)\w+://\S*|\b(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+\S*|(?<!\S)/api/\S*)$")
 
 
 def in_http_route(text: str, start: int) -> bool:

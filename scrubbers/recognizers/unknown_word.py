@@ -9,6 +9,8 @@ turns the question around: a word survives only if it is
   neighbours by dots, underscores, digits, ``::`` or ``->`` (``Omnix.Sales.Save``,
   ``SQLITE_BUSY``, ``x86_64``, ``Program.cs``), or called (``save(``);
 - a short upper-case acronym (``HTTP``, ``KRA``; four letters at most);
+- the reason phrase of an HTTP status right after its code (``422 Unprocessable Entity``, from the
+  standard library's ``http.HTTPStatus``);
 - a common word of English or Swahili (``scrubbers/vocabulary.py``).
 
 Everything else is ``<UNKNOWN>``. A tenant's allow terms are applied after this,
@@ -20,10 +22,13 @@ specific rule that claims the same word names it.
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 import regex
 from presidio_analyzer import RecognizerResult
 
 from scrubbers.recognizers._regex import RegexRecognizer
+from scrubbers.recognizers.person_filters import in_stack_frame_name
 from scrubbers.recognizers.route_id import in_http_route
 from scrubbers.vocabulary import Vocabulary
 
@@ -36,7 +41,7 @@ _SEPARATORS = regex.compile(r"[._-]+")
 _HUMPS = regex.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 # What makes a token code whatever its words: digits, calls, member access, brackets, a sigil.
 _CODE_SIGNS = regex.compile(r"[\d()<>\[\]{}$#*`@/\\=]|::|->")
-_FILE_EXTENSION = regex.compile(r"\.(?:[a-z]{1,4})$")
+_FILE_EXTENSION = regex.compile(r"\.(?:[a-z]{1,4}|dylib|swift|scala|kts)$")
 _HEX_LITERAL = regex.compile(r"0[xX][0-9A-Fa-f]+\b")
 _MAX_CODE_PREFIX = 3
 _CAMEL = regex.compile(r"\p{Ll}\p{Lu}|\p{Lu}{2}\p{Ll}")
@@ -69,21 +74,37 @@ class UnknownWordRecognizer(RegexRecognizer):
     def word_spans(self, text: str) -> list[tuple[int, int]]:
         known = self._vocabulary.is_known
         found = []
+        # Words this text shows to be package or folder names of code (node_modules/knex, src/hockeypuck/x.go):
+        # the same word elsewhere in the text ("Knex: Timeout acquiring a connection") names that code too.
+        code_words: set[str] = set()
+        has_frames = _JS_FRAME_LINE.search(text) is not None
+        reasons = (
+            [m.span("reason") for m in _HTTP_REASON.finditer(text, timeout=self.budget.remaining())]
+            if _HTTP_REASON_PRECHECK.search(text)
+            else []
+        )
         for match in LETTERS.finditer(text, timeout=self.budget.remaining()):
             start, end = match.span()
             word = match.group()
             if _in_hex_run(text, start, end) or _LINE_WORD.match(text, end) and _FILE_COLON.search(text, 0, start):
                 continue  # PublicKeyToken=adb9793829ddae60; Database.cs:Zeile 124 (a stack trace in German)
+            if reasons and any(s <= start and end <= e for s, e in reasons):
+                continue  # "HTTP 422 Unprocessable Entity": the standard reason phrase after its status code
             if _CODE_NAME_BEFORE.search(text, max(0, start - 40), start):
                 continue  # a Python frame's function (", line 83, in asynloop") or logger ("INFO:httpx:")
+            if has_frames and word.isascii() and in_stack_frame_name(text, start, end):
+                continue  # a JavaScript frame's function: "at new Promise (<anonymous>)", "at Constructor (x.js:1:2)"
             # Code is written in ASCII: a dotted Thai or Devanagari word is still a word.
             if word.isascii() and (
-                _joined(text, start, end) or _in_namespace(text, start, end, word) or _in_document_name(text, start, end)
+                _joined(text, start, end)
+                or _in_namespace(text, start, end, word)
+                or _in_document_name(text, start, end)
+                or _in_source_file_name(text, start, end)
             ):
                 if _named_by_a_person(text, start, end) and not _is_extension(text, start, end):
                     # A document's file name or a field's value: people name these, so each piece is judged,
                     # and a piece next to an unknown one goes with it unless it is one of the commonest words.
-                    if self._compound_has_unknown(text, start, end) and not self._vocabulary.is_very_common(word):
+                    if self._label_has_unknown(text, start, end) and not self._vocabulary.is_very_common(word):
                         found.append((start, end))
                     continue
                 if _path_segment_handle(text, start, end) and not _in_code_path(text, start):
@@ -98,10 +119,21 @@ class UnknownWordRecognizer(RegexRecognizer):
                 continue
             elif _CAMEL.search(_NAME_PREFIX.sub("", word)) and self._compound_is_code(text, start, end):
                 continue
+            if (text[start - 1 : start] == "-" or text[end : end + 1] == "-") and word.isascii() and _in_url_host(text, start):
+                # A host named after its owner ("http://wanjiru-pc7/"): a label's piece next to an unknown one goes
+                # with it, unless it is among the commonest words ("api-gateway", "my-shop").
+                if self._label_has_unknown(text, start, end) and not self._vocabulary.is_very_common(
+                    word, _HANDLE_PIECE_DEPTH
+                ):
+                    found.append((start, end))
+                    continue
             if word.isupper() and len(word) <= _MAX_ACRONYM:
                 continue
             if _path_segment(text, start, end) and (word in _SYSTEM_FOLDERS or _in_code_path(text, start)):
+                code_words.add(word.casefold())
                 continue  # code: site-packages/sqlalchemy, node_modules/@prisma/client, /app/src/schemas/x.ts
+            if _path_segment(text, start, end) and _FRAME_FILE_AFTER.match(text, end):
+                continue  # the script a Python frame runs: File "/usr/local/bin/celery", line 8
             if _path_segment(text, start, end):
                 # Folders are named after people in lower case too: the capitalised depth applies. A route's
                 # segments are the API's words (/auth/v1/token, /mpesa/stkpush): lower-case jargon is kept
@@ -117,6 +149,8 @@ class UnknownWordRecognizer(RegexRecognizer):
                 if known(word.lower()) and not _followed_by_title_word(text, end):
                     continue
             found.append((start, end))
+        if code_words:
+            found = [(s, e) for s, e in found if text[s:e].casefold() not in code_words]
         return found
 
     def _compound_is_code(self, text: str, start: int, end: int) -> bool:
@@ -145,6 +179,15 @@ class UnknownWordRecognizer(RegexRecognizer):
             return False
         return not all(very_common(piece) for piece in pieces)
 
+    def _label_has_unknown(self, text: str, start: int, end: int) -> bool:
+        """A piece of the host label around the word (letters, digits, hyphens) is not a common word."""
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "-"):
+            start -= 1
+        while end < len(text) and (text[end].isalnum() or text[end] == "-"):
+            end += 1
+        pieces = [h for part in text[start:end].split("-") for h in _HUMPS.findall(part)]
+        return any(not self._vocabulary.is_common(piece) and len(piece) > 2 for piece in pieces)
+
     def _compound_has_unknown(self, text: str, start: int, end: int) -> bool:
         token_start, token_end = _compound_bounds(text, start, end)
         pieces = [h for part in _SEPARATORS.split(text[token_start:token_end]) for h in _HUMPS.findall(part)]
@@ -161,6 +204,19 @@ class UnknownWordRecognizer(RegexRecognizer):
 
     def analyze(self, text, entities, nlp_artifacts=None):
         return [RecognizerResult(entity, s, e, self._score) for s, e, entity in self.entity_spans(text)]
+
+
+# The reason phrases of the standard library's HTTPStatus, right after their own status code.
+_HTTP_REASON = regex.compile(
+    r"(?i)(?<!\d)(?:"
+    + "|".join(rf"{status.value}\s(?P<reason>{regex.escape(status.phrase)})" for status in HTTPStatus)
+    + r")(?![\w-])"
+)
+
+
+# A text with a JavaScript stack frame in it; only then is each word checked for being a frame's function.
+_JS_FRAME_LINE = regex.compile(r"(?:^|\n|\\n)[ \t]*at \S")
+_HTTP_REASON_PRECHECK = regex.compile(r"(?<!\d)[1-5]\d\d\s[A-Za-z]")
 
 
 # Folders that hold installed code, not a person's files; what follows them in a path is a package name.
@@ -263,6 +319,25 @@ def _in_document_name(text: str, start: int, end: int) -> bool:
     return "-" in token and _DOCUMENT.search(token) is not None
 
 
+# Files of code and built code, whose hyphenated names are code like their dotted ones: objc-exception.mm:565,
+# spring-webmvc-6.0.13.jar.
+_SOURCE_FILE_NAME = regex.compile(
+    r"[\w.-]*\.(?:tsx?|jsx?|mjs|cjs|py|cs|vb|fs|java|kts?|swift|go|rb|php|dart|mm?|cc|cpp|c|h|rs|scala|vue|dll|so|dylib|jar|aar|war|whl|nupkg|gem)$"
+)
+
+
+def _in_source_file_name(text: str, start: int, end: int) -> bool:
+    """A hyphen-joined piece of a source or library file's name (``objc-exception.mm``, ``spring-webmvc-6.0.jar``)."""
+    if text[start - 1 : start] != "-" and text[end : end + 1] != "-":
+        return False
+    token_start, token_end = _compound_bounds(text, start, end)
+    return _SOURCE_FILE_NAME.fullmatch(text, token_start, token_end) is not None
+
+
+# What follows the file of a Python traceback frame.
+_FRAME_FILE_AFTER = regex.compile(r"[\"'], line \d+")
+
+
 def _is_extension(text: str, start: int, end: int) -> bool:
     return start > 0 and text[start - 1] == "." and _DOCUMENT.search(text[start - 1 : end]) is not None
 
@@ -274,7 +349,13 @@ def _named_by_a_person(text: str, start: int, end: int) -> bool:
         return False  # SQLITE_BUSY: an error code, not a name
     if token_end < len(text) and text[token_end] == "(":
         return False  # response = wrapped_callback(request): an assignment in code, not a field's value
+    if _QUALIFIED_TYPE.fullmatch(token):
+        return False  # "SourceContext":"Umbraco.Core.Persistence.UmbracoDatabase": a fully qualified class
     return _DOCUMENT.search(token) is not None or _VALUE_BEFORE.search(text[max(0, token_start - 4) : token_start]) is not None
+
+
+# Three or more dotted namespaces and a CamelCase class (two humps at least): how runtimes name a type.
+_QUALIFIED_TYPE = regex.compile(r"(?:[A-Za-z]\w*\.){3,}\p{Lu}\w*?(?:\p{Ll}\p{Lu}|\p{Lu}{2}\p{Ll})\w*")
 
 
 def _path_segment(text: str, start: int, end: int) -> bool:

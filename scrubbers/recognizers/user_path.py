@@ -6,7 +6,9 @@ before Vista), macOS homes under ``/Users/<name>/`` and Linux homes under
 is often the person's name. Only that segment is replaced, so the path stays
 readable: ``C:\\Users\\<USER_PATH>\\AppData\\...``. Doubled backslashes (JSON,
 C# string escapes) are accepted. Windows names may contain spaces when a path
-separator follows. Shared profiles (Public, Default, All Users) are not personal.
+separator follows. Windows' shared profiles (Public, Default, All Users) and macOS's
+``/Users/Shared`` are not personal; under ``/home`` every folder is an account (``/home/public``
+included).
 The directory layout is fixed by the operating systems: score 0.9.
 """
 
@@ -26,10 +28,12 @@ _SHARED = frozenset({"public", "default", "default user", "all users", "shared",
 
 class UserPathRecognizer(RegexRecognizer):
     def __init__(self):
-        super().__init__(
-            "USER_PATH",
-            USER_PATHS,
-            score=0.9,
-            validate=lambda name: name.casefold() not in _SHARED,
-            precheck=r"(?i)users|documents and settings|home/|~",
-        )
+        super().__init__("USER_PATH", USER_PATHS, score=0.9, precheck=r"(?i)users|documents and settings|home/|~")
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        # The shared profiles are the operating systems' folders under Users; a Linux /home holds accounts only.
+        return [
+            (start, end)
+            for start, end in super().spans(text)
+            if text[start:end].casefold() not in _SHARED or text[max(0, start - 5) : start].casefold() == "home/"
+        ]

@@ -10,7 +10,8 @@ recognizer knows it; it is typed by its key (a ``phone`` value becomes
 ``<USER_VALUE>``. Person keys include eTIMS's ``custNm`` and Daraja's
 ``FirstName``/``LastName``. A bare (unquoted) person value is one to four name
 words; other bare values run to the next space or separator, and a bare number
-under a generic key (``value=42``) is kept. Score 0.8: the key says what the
+under a generic key (``value=42``) is kept, and so is a call in source code
+(``user = User.objects.get(...)``, ``_keyvalue.is_call``). Score 0.8: the key says what the
 value is.
 """
 
@@ -20,7 +21,7 @@ import regex
 from presidio_analyzer import RecognizerResult
 
 from scrubbers.recognizers._keyvalue import SEPARATOR as _SEPARATOR
-from scrubbers.recognizers._keyvalue import key_value_pattern
+from scrubbers.recognizers._keyvalue import is_call, key_value_pattern
 from scrubbers.recognizers._regex import RegexRecognizer
 from scrubbers.recognizers._technical import is_technical_value
 from scrubbers.recognizers.person_filters import NOT_NAMES, is_handle, looks_like_code
@@ -81,8 +82,8 @@ class UserValueKeyRecognizer(RegexRecognizer):
             for match in pattern.finditer(text, timeout=self.budget.remaining()):
                 start, end = match.span("value")
                 value = text[start:end]
-                if value.strip().casefold() in _NULLS:
-                    continue
+                if value.strip().casefold() in _NULLS or is_call(text, start, end):
+                    continue  # "user = User.objects.get(": code assigning a call, not a logged value
                 if entity == "PERSON":
                     words = value.strip("[]").replace("%20", " ").replace("+", " ").replace(", ", " ")
                     if words.casefold() in NOT_NAMES or (looks_like_code(words) and not is_handle(words)):
