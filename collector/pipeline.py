@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections import Counter
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -22,7 +21,7 @@ from collector.auth import Principal
 from collector.body import BadEncoding, BodyTooLarge, read_body
 from collector.resources import CONFIG, MEMORY, METRICS, SCRUB_POOL, SINK
 from collector.scrub_pool import Held, ScrubberUnavailable
-from collector.sources.base import NO_ID, SourceOptions
+from collector.sources.base import SourceOptions
 from collector.tenancy import TENANCY
 from collector.worker import BatchResult
 from sink import SpoolFull
@@ -133,7 +132,9 @@ async def _decide_and_store(
                 scrubbed = await pool.scrub(held, fresh[:accepted], fresh[accepted:])
                 keep = [True] * len(scrubbed.install_hashes)  # only fresh rows were scrubbed
             # The sink still drops rows of an installation revoked meanwhile.
-            dropped = await sink.submit_record(caller.tenant, scrubbed.spool_record, scrubbed.install_hashes, keep)
+            dropped = await sink.submit_record(
+                caller.tenant, scrubbed.spool_record, scrubbed.install_hashes, keep, scrubbed.spool_record_crc
+            )
         except SpoolFull:
             sink.idempotency.release(caller.tenant, claimed)
             return busy()
@@ -155,8 +156,7 @@ def _limited(tenancy, metrics, tenant: str, found: BatchResult) -> Refusal | Non
     accepted = len(found.event_ids)
     if not accepted and not found.session_keys:
         return None
-    installs = Counter(install for install in found.install_ids if install != NO_ID)
-    decision = tenancy.limiter.check(tenant, installs, accepted + len(found.session_keys))
+    decision = tenancy.limiter.check(tenant, dict(found.installs), accepted + len(found.session_keys))
     if decision.quota_exhausted:
         metrics.limited.labels(tenant, "daily_quota").inc()
         message = f"daily event quota exhausted until {decision.quota_resets_at}; do not retry before"

@@ -20,13 +20,15 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import gc
+import operator
 import socket
 import struct
 import uuid
+import zlib
 
 import msgspec
 
-from collector.sources.base import BodyRejected, SourceOptions
+from collector.sources.base import NO_ID, BodyRejected, SourceOptions
 from scrubbers import EventScrubber, IdHasher, TenantPolicy, TextScrubber
 from sink import encode_record
 
@@ -37,6 +39,7 @@ class Scrubbed(msgspec.Struct, array_like=True):
     found: bool  # False if the worker no longer held the decoded body (see MAX_PENDING)
     install_hashes: list[str] = []
     spool_record: bytes = b""  # sink.encode_record of the kept events' rows and session rows
+    spool_record_crc: int = 0  # its CRC-32 for the spool's frame: computed here, off the event loop
 
 
 class BatchResult(msgspec.Struct, array_like=True):
@@ -46,9 +49,11 @@ class BatchResult(msgspec.Struct, array_like=True):
     envelope_error: str
     total: int
     rejected: list[tuple[int, str]]
-    event_ids: list[uuid.UUID]  # of the valid events, in row order
-    install_ids: list[uuid.UUID]
-    session_keys: list[uuid.UUID] = []  # idempotency key of each session row, in row order
+    # Ids travel as their 16 raw bytes, and installs already counted: building 200 ``uuid.UUID`` a batch
+    # took a tenth of the event loop's time under a structured burst; it only hashes and counts them.
+    event_ids: list[bytes]  # of the valid events, in row order
+    installs: list[tuple[uuid.UUID, int]]  # events per installation that named one
+    session_keys: list[bytes] = []  # idempotency key of each session row, in row order
     ignored: dict[str, int] = {}  # item types acknowledged and not stored, by count
     # Filled when the batch held no free text and no sessions: scrubbing it costs no NER, so the
     # worker did it at once and the collector needs no second round trip (see ``decode_phase``).
@@ -183,11 +188,14 @@ def decode_phase(scrubber: EventScrubber, request: Decode) -> tuple[BatchResult,
     except BodyRejected as exc:
         return _envelope_error(exc.status, exc.message), None
     events, rejected = [], list(decoded.rejected)
-    for index, event in zip(decoded.positions, decoded.events):
-        if (reason := scrubber.identifier_field(event)) is not None:
-            rejected.append((index, reason))
-            continue
-        events.append(event)
+    if scrubber.holds_no_identifier(decoded.events):  # the usual batch: judged in one pass
+        events = decoded.events
+    else:
+        for index, event in zip(decoded.positions, decoded.events):
+            if (reason := scrubber.identifier_field(event)) is not None:
+                rejected.append((index, reason))
+                continue
+            events.append(event)
     held = _Pending(request, events, decoded.sessions)
     eager = bool(events) and not decoded.sessions and not scrubber.has_free_text(events)
     result = BatchResult(
@@ -195,13 +203,16 @@ def decode_phase(scrubber: EventScrubber, request: Decode) -> tuple[BatchResult,
         envelope_error="",
         total=decoded.total,
         rejected=sorted(rejected),
-        event_ids=[e.event_id for e in events],
-        install_ids=[e.install_id for e in events],
-        session_keys=decoded.session_keys,
+        event_ids=[e.event_id.bytes for e in events],
+        installs=[(install, n) for install, n in collections.Counter(map(_get_install, events)).items() if install != NO_ID],
+        session_keys=[key.bytes for key in decoded.session_keys],
         ignored=decoded.ignored,
         scrubbed=scrub_phase(scrubber, held, [True] * len(events), []) if eager else None,
     )
     return result, None if eager else held
+
+
+_get_install = operator.attrgetter("install_id")
 
 
 def scrub_phase(scrubber: EventScrubber, held: _Pending, keep_events: list[bool], keep_sessions: list[bool]) -> Scrubbed:
@@ -215,10 +226,9 @@ def scrub_phase(scrubber: EventScrubber, held: _Pending, keep_events: list[bool]
     ]
     batch = scrubber.scrub_batch(request.tenant, request.policy, events, request.now, request.source) if events else None
     rows = batch.rows if batch else []
+    record = encode_record(request.tenant, rows, batch.report if batch else [], sessions) if rows or sessions else b""
     return Scrubbed(
-        found=True,
-        install_hashes=[row.install_hash for row in rows],
-        spool_record=encode_record(request.tenant, rows, batch.report if batch else [], sessions) if rows or sessions else b"",
+        found=True, install_hashes=[row.install_hash for row in rows], spool_record=record, spool_record_crc=zlib.crc32(record)
     )
 
 

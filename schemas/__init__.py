@@ -15,7 +15,7 @@ from schemas.events import (
     UsageCounts,
 )
 from schemas.rows import AuditRow, EventRow, OffboardingRow, PurgeRow, ReleaseHealthRow, ScrubCountRow, TombstoneRow, clickhouse_columns
-from schemas.validation import EventRejected, convert_event, decode_envelope, decode_event
+from schemas.validation import EventRejected, convert_event, decode_envelope, decode_event, decode_valid_batch
 
 __all__ = [
     "EVENT_TYPES",
@@ -42,4 +42,5 @@ __all__ = [
     "convert_event",
     "decode_envelope",
     "decode_event",
+    "decode_valid_batch",
 ]

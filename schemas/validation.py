@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 import msgspec
 import msgspec.inspect as mi
 
-from schemas.events import EVENT_TYPES, Envelope, Event
+from schemas.events import EVENT_TYPES, MAX_EVENTS_PER_BATCH, Envelope, Event
 
 MAX_EVENT_AGE = dt.timedelta(days=180)
 MAX_CLOCK_SKEW = dt.timedelta(hours=24)
@@ -197,6 +197,60 @@ def decode_event(raw: bytes, now: dt.datetime) -> Event:
     except UnicodeDecodeError:  # msgspec's error for a string that is not UTF-8; its text quotes the bytes
         raise EventRejected("a string is not valid UTF-8") from None
     return _checked(event, now)
+
+
+class _TypedEnvelope(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """``Envelope`` with its events decoded in the same call: the fast path of ``decode_valid_batch``."""
+
+    events: list[Event]
+
+
+_typed_envelope_decoder = msgspec.json.Decoder(_TypedEnvelope)
+_get_ts = operator.attrgetter("ts")
+
+
+def decode_valid_batch(body: bytes, now: dt.datetime) -> list[Event] | None:
+    """Every event of an envelope whose events are all valid, decoded and checked a batch at a time; else None.
+
+    Apps send valid batches nearly always. Decoding each event on its own and checking
+    its values one by one cost about 4 µs an event; this path decodes the whole body in
+    one call and checks each field's distinct values once (about 1.5 µs). It accepts
+    exactly what ``decode_envelope`` + ``decode_event`` accept: on None (an invalid event
+    anywhere, an empty or oversized batch, a bad body) the caller takes that slow path,
+    which names each rejected event and its reason.
+    """
+    try:
+        events = _typed_envelope_decoder.decode(body).events
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, UnicodeDecodeError):
+        return None
+    if not events or len(events) > MAX_EVENTS_PER_BATCH:
+        return None
+    stamps = list(map(_get_ts, events))
+    if max(stamps) > now + MAX_CLOCK_SKEW or min(stamps) < now - MAX_EVENT_AGE:
+        return None
+    return events if _patterns_all_match(events) else None
+
+
+def _patterns_all_match(events: list[Event]) -> bool:
+    """``_check_patterns`` for a batch: each checked field's values gathered in C, only unseen ones matched."""
+    by_type: dict[type, list[Event]] = {}
+    for event in events:
+        by_type.setdefault(type(event), []).append(event)
+    for event_type, typed in by_type.items():
+        for attr, default, checks, values in _CHECK_PLANS[event_type]:
+            present = [e for e in typed if getattr(e, attr) is not default] if attr else typed
+            if not present:
+                continue
+            for (_, _, regex, keys, matched), column in zip(checks, zip(*map(values, present))):
+                distinct = set().union(*(v for v in column if v is not None)) if keys else set(column)
+                distinct.discard(None)
+                for text in distinct - matched:
+                    if regex.search(text) is None:
+                        return False
+                    if len(matched) >= _MATCHED_LIMIT:
+                        matched.clear()
+                    matched.add(text)
+    return True
 
 
 def convert_event(fields: dict[str, Any], now: dt.datetime) -> Event:

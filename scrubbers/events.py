@@ -8,6 +8,7 @@ a field whose class this module does not handle makes the plan fail to build.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import Counter
 from collections.abc import Callable
 import operator
@@ -208,6 +209,39 @@ class EventScrubber:
             if any(get(event) for get, _, _ in compiled.texts) or any(get(event) for get, _, _, _ in compiled.keyed_texts):
                 return True
         return False
+
+    def holds_no_identifier(self, events: list[Event]) -> bool:
+        """True if no structured field of any of ``events`` holds an identifier: ``identifier_field`` for a batch.
+
+        Each distinct value is judged once, gathered per event type in C; only values not seen before reach
+        the recognizers. False sends the caller to ``identifier_field``, event by event, for the reasons.
+        """
+        safe, values = self._safe, set()
+        by_type: dict[type, list[Event]] = {}
+        for event in events:
+            by_type.setdefault(type(event), []).append(event)
+        for event_type, typed in by_type.items():
+            # Column by column: every value of a field has the field's type, or is None when it is optional.
+            for column in zip(*map(_STRUCTURED[event_type][1], typed)):
+                first = column[0]
+                if isinstance(first, str):
+                    values.update(column)
+                elif isinstance(first, dict):  # count keys
+                    values.update(itertools.chain.from_iterable(column))
+                elif first is None:
+                    for value in column:
+                        if isinstance(value, str):
+                            values.add(value)
+                        elif isinstance(value, dict):
+                            values.update(value)
+        values.discard(None)
+        for item in values - safe:
+            if self._text.identifier_in(item) is not None:
+                return False
+            if len(safe) >= _SAFE_VALUES_LIMIT:
+                safe.clear()
+            safe.add(item)
+        return True
 
     def identifier_field(self, event: Event) -> str | None:
         """Why a structured field of ``event`` must reject it (an identifier in it), naming the field, or None.

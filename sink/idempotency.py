@@ -38,35 +38,34 @@ class IdempotencyWindow:
         return len(self._current) + len(self._previous)
 
     @staticmethod
-    def _key(tenant: str, event_id: uuid.UUID) -> bytes:
-        return tenant.encode() + b"\x00" + event_id.bytes
+    def _key(tenant: str, event_id: uuid.UUID | bytes) -> bytes:
+        return tenant.encode() + b"\x00" + (event_id if isinstance(event_id, bytes) else event_id.bytes)
 
     def _rotate_if_due(self) -> None:
         now = self._clock()
         if len(self._current) >= self._generation_ids or now - self._started >= self._generation_age_s:
             self._previous, self._current, self._started = self._current, set(), now
 
-    def _seen(self, key: bytes) -> bool:
-        return key in self._current or key in self._previous
-
-    def claim(self, tenant: str, event_ids: Iterable[uuid.UUID]) -> list[bool]:
-        """For each id, True if it is new (and now claimed), False if already seen.
+    def claim(self, tenant: str, event_ids: Iterable[uuid.UUID | bytes]) -> list[bool]:
+        """For each id (a UUID or its 16 raw bytes), True if it is new (and now claimed), False if already seen.
 
         Claiming happens before the rows are durable; ``release`` undoes it when
         they could not be made durable, so the client's next retry is stored.
         """
         self._rotate_if_due()
+        prefix = tenant.encode() + b"\x00"
+        current, previous = self._current, self._previous
         fresh = []
-        for event_id in event_ids:
-            key = self._key(tenant, event_id)
-            if self._seen(key):
+        for event_id in event_ids:  # the event loop runs this for every event: kept inline
+            key = prefix + (event_id if isinstance(event_id, bytes) else event_id.bytes)
+            if key in current or key in previous:
                 fresh.append(False)
             else:
-                self._current.add(key)
+                current.add(key)
                 fresh.append(True)
         return fresh
 
-    def release(self, tenant: str, event_ids: Iterable[uuid.UUID]) -> None:
+    def release(self, tenant: str, event_ids: Iterable[uuid.UUID | bytes]) -> None:
         for event_id in event_ids:
             key = self._key(tenant, event_id)
             self._current.discard(key)

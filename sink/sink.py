@@ -177,20 +177,23 @@ class Sink:
         self._spool.release(segment)
         self._outstanding.discard(segment.seq)
 
-    async def submit_record(self, tenant: str, record: bytes, install_hashes: list[str], keep: list[bool]) -> int:
+    async def submit_record(
+        self, tenant: str, record: bytes, install_hashes: list[str], keep: list[bool], crc: int | None = None
+    ) -> int:
         """Make an encoded SpoolRecord (``sink.record``) durable; raises SpoolFull when the collector must push back.
 
         ``keep[i]`` False drops row i (a duplicate). Rows of an installation whose
         consent was revoked are dropped too, with no await between the check and
         the append, so a purge that has started is never followed by one of its
         rows entering the spool. The common case (nothing to drop) appends the
-        worker's bytes untouched. Returns how many rows were dropped for consent.
+        worker's bytes untouched, with ``crc``, their CRC-32, if the worker computed it. Returns how many rows
+        were dropped for consent.
         """
         if tenant in self.offboarded:
             return len(install_hashes)
         revoked = [(tenant, h) in self.tombstones for h in install_hashes]
         if all(keep) and not any(revoked):
-            await self._spool.append(record)
+            await self._spool.append(record, crc)
             return 0
         kept = keep_events(decode_record(record), [k and not r for k, r in zip(keep, revoked)])
         await self._spool.append(encode(kept))

@@ -51,7 +51,12 @@ class Segment:
 
 
 def frame(payload: bytes) -> bytes:
-    return _HEADER.pack(len(payload), zlib.crc32(payload)) + payload
+    return frame_header(payload) + payload
+
+
+def frame_header(payload: bytes, crc: int | None = None) -> bytes:
+    """``crc``: the payload's CRC-32 if its producer already computed it (a scrubbing worker does)."""
+    return _HEADER.pack(len(payload), zlib.crc32(payload) if crc is None else crc)
 
 
 def read_segment(path: Path) -> tuple[list[bytes], int]:
@@ -103,7 +108,7 @@ class Spool:
         self._on_sealed = on_sealed
         self._fsync = fsync
         self._io = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spool-io")
-        self._pending: list[tuple[bytes, asyncio.Future[None]]] = []
+        self._pending: list[tuple[bytes, bytes, asyncio.Future[None]]] = []  # frame header, payload, waiter
         self._pending_bytes = 0
         self._wake = asyncio.Event()
         self._active: Segment | None = None
@@ -158,16 +163,21 @@ class Spool:
     def start(self) -> None:
         self._writer = asyncio.get_running_loop().create_task(self._run(), name="spool-writer")
 
-    async def append(self, payload: bytes) -> None:
-        """Return once ``payload`` is on disk; raise SpoolFull if the cap would be passed."""
+    async def append(self, payload: bytes, crc: int | None = None) -> None:
+        """Return once ``payload`` is on disk; raise SpoolFull if the cap would be passed.
+
+        ``crc``, the payload's CRC-32 when the caller has it: the event loop then neither checksums nor copies
+        the payload (header and payload are joined once, with the rest of the group, for the write).
+        """
         if self._closing:
             raise SpoolFull("spool is closing")
-        framed = frame(payload)
-        if not self.has_room_for(len(framed)):
+        header = frame_header(payload, crc)
+        size = len(header) + len(payload)
+        if not self.has_room_for(size):
             raise SpoolFull("spool is full")
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._pending.append((framed, future))
-        self._pending_bytes += len(framed)
+        self._pending.append((header, payload, future))
+        self._pending_bytes += size
         self._wake.set()
         await future
 
@@ -203,7 +213,7 @@ class Spool:
             self._wake.clear()
             if self._pending:
                 group, self._pending = self._pending, []
-                self._pending_bytes -= sum(len(f) for f, _ in group)
+                self._pending_bytes -= sum(len(h) + len(p) for h, p, _ in group)
                 await self._commit(group)
             active = self._active
             seal_requested, self._seal_requested = self._seal_requested, False
@@ -217,8 +227,8 @@ class Spool:
             if self._closing and not self._pending:
                 return
 
-    async def _commit(self, group: list[tuple[bytes, asyncio.Future[None]]]) -> None:
-        data = b"".join(f for f, _ in group)
+    async def _commit(self, group: list[tuple[bytes, bytes, asyncio.Future[None]]]) -> None:
+        data = b"".join(part for header, payload, _ in group for part in (header, payload))
         loop = asyncio.get_running_loop()
         try:
             if self._active is None:
@@ -230,7 +240,7 @@ class Spool:
             await loop.run_in_executor(self._io, self._write_and_sync, data)
         except OSError as exc:
             log.error("spool write failed; the requests in this group were not acknowledged", extra={"error": type(exc).__name__})
-            for _, future in group:
+            for _, _, future in group:
                 if not future.done():
                     future.set_exception(SpoolFull("spool write failed"))
             if self._active is not None:
@@ -241,7 +251,7 @@ class Spool:
         self._active.records += len(group)
         self._bytes += len(data)
         self.commits += 1
-        for _, future in group:
+        for _, _, future in group:
             if not future.done():
                 future.set_result(None)
 

@@ -132,3 +132,19 @@ def test_an_unhandled_privacy_class_fails_the_plan():
     field = events._Field(("x",), "module", "made_up", None)
     with pytest.raises(TypeError, match="unhandled privacy class made_up"):
         events._compile(AppStart, (field,))
+
+
+def test_a_batch_holds_no_identifier_only_when_no_event_does():
+    from scrubbers import TextScrubber  # noqa: PLC0415 - the real recognizers, not the stub
+
+    scrubber = EventScrubber(TextScrubber(), IdHasher(SECRET))
+    clean = [AppStart(**_base()), UsageCounts(**_base(), counts={"users": 3}), ModuleView(**_base(), duration_ms=5)]
+    assert scrubber.holds_no_identifier(clean)
+    assert scrubber.holds_no_identifier(clean)  # the second time from the memory of safe values
+    for bad in (
+        AppStart(**_base(module="A012345678Z")),  # a KRA PIN as the module
+        UsageCounts(**_base(), counts={"a012345678z": 1}),  # as a count key
+        AppStart(**_base(os=Os(name="0712 345 678", version="6"))),  # a phone number as the OS
+    ):
+        assert not scrubber.holds_no_identifier([*clean, bad])
+        assert [scrubber.identifier_field(e) is not None for e in [*clean, bad]] == [False, False, False, True]

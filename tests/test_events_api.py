@@ -117,10 +117,12 @@ BAD_EVENTS = {
 
 @pytest.mark.parametrize("case", ["kra_pin_as_module", "phone_as_os_name", "kra_pin_as_count_key"])
 async def test_an_identifier_in_a_structured_field_is_rejected_naming_the_field(collector, case):
-    response = await collector.post({"events": [BAD_EVENTS[case]()]})
+    # Between valid events: the batch leaves the fast path, and only the one event is rejected.
+    response = await collector.post({"events": [make_event(), BAD_EVENTS[case](), make_event()]})
     body = await response.json()
-    assert body["accepted"] == 0
+    assert body["accepted"] == 2
     (rejection,) = body["rejected"]
+    assert rejection["index"] == 1
     assert "holds an identifier" in rejection["reason"]
     assert rejection["reason"].split(":")[0] in ("module", "os.name", "counts")
 

@@ -46,3 +46,12 @@ def test_ids_expire_by_age():
     clock[0] += 61
     window.claim("acme", [uuid.uuid4()])
     assert window.claim("acme", [event_id]) == [True]
+
+
+def test_an_id_is_the_same_whether_given_as_a_uuid_or_its_raw_bytes():
+    window = IdempotencyWindow(max_ids=100, max_age_s=60)
+    ids = [uuid.uuid4() for _ in range(3)]
+    assert window.claim("acme", [i.bytes for i in ids]) == [True] * 3
+    assert window.claim("acme", ids) == [False] * 3
+    window.release("acme", ids[:1])
+    assert window.claim("acme", [ids[0].bytes]) == [True]

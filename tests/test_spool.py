@@ -33,6 +33,21 @@ async def test_concurrent_appends_share_fsyncs_and_all_land_in_sealed_segments(t
     assert sorted(stored) == sorted(payloads)
 
 
+async def test_a_payload_framed_with_its_producers_crc_reads_back_and_a_wrong_one_is_caught(tmp_path):
+    import zlib  # noqa: PLC0415
+
+    sealed = []
+    spool = _spool(tmp_path, sealed)
+    spool.recover()
+    spool.start()
+    await spool.append(b"from a worker", zlib.crc32(b"from a worker"))
+    await spool.append(b"checksummed here")
+    await spool.append(b"torn on the way", zlib.crc32(b"something else"))  # recovery stops at a bad checksum
+    await spool.close()
+    (segment,) = sealed
+    assert read_segment(segment.path)[0] == [b"from a worker", b"checksummed here"]
+
+
 async def test_full_spool_refuses_appends(tmp_path):
     spool = _spool(tmp_path, [], max_bytes=100)
     spool.recover()

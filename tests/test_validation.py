@@ -61,3 +61,40 @@ def test_an_sdk_field_is_checked_when_sent_and_skipped_when_left_out():
         decode_event(_event(sdk={"name": "sentry.dotnet", "version": "Wanjiru Kamau"}), NOW)
     with pytest.raises(EventRejected, match=r"at \$\.device\.model$"):
         decode_event(_event(device={"model": "Wanjiru's phone!"}), NOW)
+
+
+# --- the batch fast path (decode_valid_batch): the same verdicts as event by event, or None ------------------
+
+
+def _batch(*events: bytes) -> bytes:
+    return b'{"events":[' + b",".join(events) + b"]}"
+
+
+def test_a_valid_batch_decodes_at_once_to_the_same_events_as_one_by_one():
+    raws = [_event(), _event(module="Back Office"), _event(sdk={"name": "sentry.dotnet", "version": "5.0.0"})]
+    fast = validation.decode_valid_batch(_batch(*raws), NOW)
+    assert fast == [decode_event(raw, NOW) for raw in raws]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        _event(app={"name": "omnix-pos", "version": "Wanjiru Kamau", "platform": "web"}),  # a pattern
+        _event(counts={"Back Office": 1}),  # a pattern on a map's keys
+        _event(sdk={"name": "sentry.dotnet", "version": "Wanjiru Kamau"}),  # a pattern inside an optional struct
+        _event(ts=(NOW + dt.timedelta(hours=25)).isoformat()),  # the clock, ahead
+        _event(ts=(NOW - dt.timedelta(days=181)).isoformat()),  # the clock, behind
+        _event(surname="Wanjiru"),  # an unknown field
+        b'"not an event"',
+    ],
+)
+def test_one_invalid_event_sends_the_whole_batch_to_the_path_that_names_it(bad):
+    assert validation.decode_valid_batch(_batch(_event(), bad, _event()), NOW) is None
+    assert validation.decode_valid_batch(_batch(_event(), _event()), NOW) is not None
+
+
+def test_an_empty_or_oversized_batch_or_a_bad_body_takes_the_slow_path():
+    assert validation.decode_valid_batch(_batch(), NOW) is None
+    assert validation.decode_valid_batch(_batch(*[_event()] * (validation.MAX_EVENTS_PER_BATCH + 1)), NOW) is None
+    assert validation.decode_valid_batch(b'{"events": [', NOW) is None
+    assert validation.decode_valid_batch(b'{"events": [], "extra": 1}', NOW) is None

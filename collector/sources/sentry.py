@@ -384,7 +384,7 @@ async def _receive(request: web.Request, variant: str) -> web.Response:
         return error(400, "the event was rejected: " + result.rejected[0][1])
     reply: dict[str, str] = {}
     if result.event_ids:
-        reply["id"] = result.event_ids[0].hex
+        reply["id"] = result.event_ids[0].hex()  # the raw 16 bytes: the UUID's 32 hex digits
     return json_reply(200, reply)
 
 
