@@ -32,7 +32,9 @@ test-browser: $(VENV)/.installed-test
 	cd tests/browser && npm ci --no-audit --no-fund
 	$(BIN)/python -m pytest tests/browser
 
+# Closed-loop load comes from wrk (C, Debian's package): installed here if missing.
 bench: $(VENV)/.installed-bench
+	command -v wrk >/dev/null || (apt-get update && apt-get install -y --no-install-recommends wrk)
 	$(BIN)/python -m bench.run
 
 soak: $(VENV)/.installed-bench

@@ -1,8 +1,17 @@
-"""The ceiling for this stack: aiohttp + msgspec that only decodes a batch and answers 202.
+"""The ceilings for this stack: aiohttp + msgspec that only decode a batch and answer 202.
 
-It validates every event with the collector's own decoders (``schemas``) and
-does nothing else: no auth, scrubbing, spool or ClickHouse. Whatever the
-collector does beyond this is the price of its guarantees.
+Two routes take the same native batches:
+
+- ``POST /v1/events/plain``, the plain-decoding ceiling, the limit the targets
+  are measured against: the whole body decoded in one call into simple structs
+  of the same shape (strings, integers, a tagged union on ``type``), with no
+  pattern, bound or clock check;
+- ``POST /v1/events``, the validating ceiling: every event decoded on its own
+  with the collector's own decoders (``schemas``), as the collector does.
+
+Neither does anything else: no auth, scrubbing, spool or ClickHouse. The gap
+between the two is the price of strict validation; whatever the collector does
+beyond the second is the price of its other guarantees.
 
 ``POST /api/{project_id}/envelope/`` does the same for a Sentry envelope (header,
 item headers, payloads decoded as plain JSON; ``200 {"id": ...}``). It is not the
@@ -49,6 +58,66 @@ async def _post_events(request: web.Request) -> web.Response:
     return web.Response(status=202, body=_encode(_Reply(accepted, rejected)), content_type="application/json")
 
 
+class _PlainApp(msgspec.Struct):
+    name: str
+    version: str
+    platform: str
+
+
+class _PlainOs(msgspec.Struct):
+    name: str
+    version: str
+
+
+class _PlainError(msgspec.Struct):
+    type: str
+    message: str
+    stack: str = ""
+
+
+class _PlainBase(msgspec.Struct, tag_field="type"):
+    event_id: str
+    install_id: str
+    session_id: str
+    ts: str
+    app: _PlainApp
+    os: _PlainOs
+    module: str
+    locale: str | None = None
+
+
+class _PlainAppStart(_PlainBase, tag="app_start"):
+    pass
+
+
+class _PlainModuleView(_PlainBase, tag="module_view", kw_only=True):
+    duration_ms: int
+
+
+class _PlainUsageCounts(_PlainBase, tag="usage_counts", kw_only=True):
+    counts: dict[str, int]
+
+
+class _PlainErrorEvent(_PlainBase, tag="error", kw_only=True):
+    error: _PlainError
+
+
+class _PlainBatch(msgspec.Struct):
+    events: list[_PlainAppStart | _PlainModuleView | _PlainUsageCounts | _PlainErrorEvent]
+
+
+_decode_plain = msgspec.json.Decoder(_PlainBatch).decode
+
+
+async def _post_events_plain(request: web.Request) -> web.Response:
+    body = await request.read()
+    try:
+        batch = _decode_plain(body)
+    except msgspec.DecodeError:
+        return web.Response(status=400)
+    return web.Response(status=202, body=_encode(_Reply(len(batch.events), [])), content_type="application/json")
+
+
 _decode_json = msgspec.json.Decoder().decode
 
 
@@ -68,6 +137,7 @@ async def _post_envelope(request: web.Request) -> web.Response:
 def create_app() -> web.Application:
     app = web.Application(client_max_size=1024 * 1024 + 1)
     app.router.add_post("/v1/events", _post_events)
+    app.router.add_post("/v1/events/plain", _post_events_plain)
     app.router.add_post("/api/{project_id}/envelope/", _post_envelope)
     return app
 

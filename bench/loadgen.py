@@ -48,8 +48,13 @@ class Result(msgspec.Struct):
     acked_events: int  # sum of "accepted" over 202 replies (--ack accepted), or 200 replies (--ack one-per-200)
     elapsed_s: float
     latency_ms: dict[str, float]  # p50, p99, max
-    generator_cpu_s: float
+    generator_cpu_s: float  # during the window
     bodies_exhausted: bool
+    generator_setup_cpu_s: float = 0.0  # loading bodies, after the caller's ``before`` (wrk only)
+    # Open loop only: requests sent per second against the schedule's, and how late the p99 send was.
+    target_rate: float = 0.0
+    sent_per_s: float = 0.0
+    send_lag_p99_ms: float = 0.0
 
     @property
     def acked_per_s(self) -> float:
@@ -64,10 +69,14 @@ class _Tally:
         self.statuses: Counter[str] = Counter()
         self.latencies: list[float] = []
         self.timeline: list[tuple[float, float, str]] = []  # (send time, latency, status), for --timeline
+        self.send_lags: list[float] = []  # open loop: how late each request left against its schedule
+        self.last_send = 0.0
         self.acked = 0
 
 
 async def _send(session: aiohttp.ClientSession, url: str, body: bytes, started: float, tally: _Tally) -> None:
+    tally.last_send = time.perf_counter()
+    tally.send_lags.append(tally.last_send - started)
     try:
         async with session.post(url, data=body) as response:
             reply = await response.read()
@@ -100,7 +109,8 @@ async def _closed_loop(session, url: str, bodies: list[bytes], seconds: float, c
     await asyncio.gather(*(worker() for _ in range(connections)))
 
 
-async def _open_loop(session, url: str, bodies: list[bytes], seconds: float, rate: float, tally: _Tally):
+async def _open_loop(session, url: str, bodies: list[bytes], seconds: float, rate: float, tally: _Tally) -> float:
+    """Sends on the schedule; returns when the schedule began (for the rate it held)."""
     start = time.perf_counter()
     in_flight: set[asyncio.Task] = set()
     for index, body in enumerate(bodies):
@@ -114,6 +124,7 @@ async def _open_loop(session, url: str, bodies: list[bytes], seconds: float, rat
         in_flight.add(task)
         task.add_done_callback(in_flight.discard)
     await asyncio.gather(*in_flight)
+    return start
 
 
 def request_headers(auth: str, key: str, content_type: str) -> dict[str, str]:
@@ -133,7 +144,7 @@ async def run(args: argparse.Namespace, bodies: list[bytes]) -> Result:
     async with aiohttp.ClientSession(headers=headers, connector=connector, timeout=timeout) as session:
         cpu0, wall0 = time.process_time(), time.perf_counter()
         if args.rate:
-            await _open_loop(session, args.url, bodies, args.seconds, args.rate, tally)
+            schedule_start = await _open_loop(session, args.url, bodies, args.seconds, args.rate, tally)
         else:
             await _closed_loop(session, args.url, bodies, args.seconds, args.connections, tally)
         elapsed, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
@@ -142,6 +153,11 @@ async def run(args: argparse.Namespace, bodies: list[bytes]) -> Result:
             "".join(f"{sent - wall0:.4f} {latency * 1000:.2f} {status}\n" for sent, latency, status in tally.timeline)
         )
     requests = sum(tally.statuses.values())
+    held = {}
+    if args.rate and tally.send_lags:
+        # The schedule's n-th request is due at n / rate: n + 1 sent by the last send's time is the rate held.
+        held = {"target_rate": args.rate, "sent_per_s": len(tally.send_lags) / (tally.last_send - schedule_start + 1 / args.rate),
+                "send_lag_p99_ms": latency_summary(tally.send_lags)["p99"]}  # fmt: skip
     return Result(
         requests=requests,
         statuses=dict(tally.statuses),
@@ -150,6 +166,7 @@ async def run(args: argparse.Namespace, bodies: list[bytes]) -> Result:
         latency_ms=latency_summary(tally.latencies),
         generator_cpu_s=cpu,
         bodies_exhausted=requests >= len(bodies),
+        **held,
     )
 
 

@@ -1,22 +1,23 @@
 """``make bench``: the collector under burst load, against the ceiling of its own stack.
 
-For each workload (``bench.workloads``), and each repeat:
+For each workload (``bench.workloads``), and each repeat (a pair, measured one after the other):
 
-1. the ceiling (``bench.ceiling``) driven by the load generator: what aiohttp +
-   msgspec alone reach on this machine, and proof that the generator can push
-   well past the collector. It always decodes native 100-event batches: for
+1. the two ceilings (``bench.ceiling``): plain decoding (what aiohttp + msgspec
+   reach on this machine, the limit the targets are measured against) and the
+   collector's validating decoders, both on native 100-event batches: for
    ``sentry_errors`` those of ``templated_errors`` (``CEILING_BODIES``; the same
-   run is reused when that workload ran in the same repeat). For
+   runs are reused when that workload ran in the same repeat). For
    ``sentry_errors`` the ceiling's own envelope route is driven as well
-   ("envelope ceiling", reported: one event per request at best, and the
-   generator check for that workload);
+   ("envelope ceiling", reported: one event per request at best);
 2. a fresh collector (fresh data directory, embedded ClickHouse, spool on),
    started as ``make run`` starts it, driven the same way (``PROTOCOLS``: the
    native route, or ``POST /api/1/envelope/`` with ``X-Sentry-Auth``);
    ClickHouse is counted before the window, after it, and after the spool has
    drained.
 
-Then open-loop runs of structured events at 80% of three rates (see
+Closed loops are driven by wrk (``bench.wrk``), which is not the limit: each
+row prints its CPU share, and each ceiling's own CPU (one process: 1.0 cores is
+saturated). Then open-loop runs of structured events at 80% of three rates (see
 ``measure_open_loops``): latency under a steady load the collector can carry;
 and plain Presidio against our scrubber on the same texts. Medians over repeats go to ``bench/RESULTS.md``,
 ``bench/results.json`` and ``bench/throughput.png``.
@@ -24,7 +25,7 @@ and plain Presidio against our scrubber on the same texts. Medians over repeats 
 Environment: BENCH_SECONDS (20) per window, BENCH_REPEATS (3), BENCH_CONNECTIONS
 (32), BENCH_MAX_RPS (1500: bodies built = seconds × this), BENCH_TEXTS (500),
 BENCH_QUIET_WAIT_S (15: longest wait for other load to settle before a window), BENCH_DEMO_LIMITS=1 to keep the demo tenant's rate limit (see ``_bench_config``),
-BENCH_SENTRY_MAX_RPS (8000: Sentry envelopes built = seconds × this; one event each).
+BENCH_SENTRY_MAX_RPS (8000: Sentry envelopes built = seconds × this; one event each), BENCH_WRK_THREADS (1).
 
 BENCH_WORKLOADS (comma-separated, e.g. ``sentry_errors``; default all) restricts the
 closed-loop workloads, for a quick check of one. Such a partial run skips the
@@ -53,10 +54,11 @@ from pathlib import Path
 
 import msgspec
 
-from bench import procstats, report
+from bench import procstats, report, wrk
 from bench.loadgen import Result
 from bench.workloads import (
-    CEILING_BODIES, EVENTS_PER_BATCH, NATIVE, PROTOCOLS, SENTRY_PROJECT, SENTRY_WORKLOADS, WORKLOADS, Protocol, write_bodies,
+    CEILING_BODIES, EVENTS_PER_BATCH, NATIVE, PLAIN, PROTOCOLS, SENTRY_PROJECT, SENTRY_WORKLOADS, WORKLOADS, Protocol,
+    write_bodies,
 )  # fmt: skip
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,6 +73,7 @@ TEXTS = int(os.environ.get("BENCH_TEXTS", "500"))
 DEMO_LIMITS = os.environ.get("BENCH_DEMO_LIMITS") == "1"
 QUIET_WAIT_S = float(os.environ.get("BENCH_QUIET_WAIT_S", "15"))
 SENTRY_MAX_RPS = float(os.environ.get("BENCH_SENTRY_MAX_RPS", "8000"))
+WRK_THREADS = int(os.environ.get("BENCH_WRK_THREADS", "1"))
 SELECTED = tuple(w.strip() for w in os.environ.get("BENCH_WORKLOADS", "").split(",") if w.strip()) or WORKLOADS
 if unknown := set(SELECTED) - set(WORKLOADS):
     raise SystemExit(f"BENCH_WORKLOADS: unknown workload(s) {sorted(unknown)}; one of {', '.join(WORKLOADS)}")
@@ -93,7 +96,7 @@ class Server:
 class Run:
     """One window against one server, with what ClickHouse and /proc said around it."""
 
-    target: str  # "collector", "ceiling" or "envelope_ceiling"
+    target: str  # "collector", "plain_ceiling", "validating_ceiling" or "envelope_ceiling"
     workload: str
     load: Result
     landed_in_window: int = 0
@@ -123,8 +126,13 @@ class Run:
             "statuses": load.statuses,
             "elapsed_s": load.elapsed_s,
             "generator_cpu_share": load.generator_cpu_s / load.elapsed_s if load.elapsed_s else 0.0,
+            # Ceilings only (one process, so 1.0 is saturated): a collector's CPU runs on through the drain.
+            "server_cores": self.cpu_s / load.elapsed_s if load.elapsed_s and self.target != "collector" else float("nan"),
             "bodies_exhausted": load.bodies_exhausted,
             "other_cpu_cores": self.other_cpu_cores,
+            "target_rate": load.target_rate,  # open loop: requests/s scheduled, sent, and the p99 send's lateness
+            "sent_per_s": load.sent_per_s,
+            "send_lag_p99_ms": load.send_lag_p99_ms,
         }
 
 
@@ -270,7 +278,21 @@ def drain(server: Server, expected: int, timeout_s: float = DRAIN_TIMEOUT_S) -> 
 
 def drive(server: Server, bodies: Path, seconds: float, rate: float = 0.0, before: Callable[[], None] | None = None,
           limit: int | None = None, timeline: Path | None = None, protocol: Protocol = NATIVE) -> Result:  # fmt: skip
-    """Run the load generator in its own process; ``before`` runs once its bodies are loaded."""
+    """One window of load: wrk for a closed loop, ``bench.loadgen`` for a fixed rate (wrk cannot hold one).
+
+    ``before`` runs just before the window: for wrk, before it loads its bodies (no
+    request is sent while it does; that CPU is not counted as the generator's).
+    """
+    if not rate:
+        if before:
+            before()
+        return wrk.drive(server.url, protocol, server.ingest_key, bodies, seconds, CONNECTIONS, WRK_THREADS)
+    return drive_python(server, bodies, seconds, rate, before, limit, timeline, protocol)
+
+
+def drive_python(server: Server, bodies: Path, seconds: float, rate: float = 0.0, before: Callable[[], None] | None = None,
+                 limit: int | None = None, timeline: Path | None = None, protocol: Protocol = NATIVE) -> Result:  # fmt: skip
+    """Run the Python load generator in its own process; ``before`` runs once its bodies are loaded."""
     command = [
         PYTHON, "-m", "bench.loadgen", "--url", f"{server.url}{protocol.path}", "--key", server.ingest_key,
         "--auth", protocol.auth, "--content-type", protocol.content_type, "--ack", protocol.ack,
@@ -335,13 +357,14 @@ class _Marks:
 
     def close(self, run: Run) -> Run:
         run.cpu_s = procstats.cpu_seconds(self.pid) - self.server_cpu
-        others = procstats.system_busy_seconds() - self.busy - run.cpu_s - run.load.generator_cpu_s
+        others = (procstats.system_busy_seconds() - self.busy - run.cpu_s - run.load.generator_cpu_s
+                  - run.load.generator_setup_cpu_s)
         run.other_cpu_cores = max(0.0, others) / (time.monotonic() - self.wall)
         run.peak_rss_bytes = procstats.peak_rss_bytes(self.pid)
         return run
 
 
-def measure_ceiling(workload: str, bodies: Path, protocol: Protocol = NATIVE, target: str = "ceiling") -> Run:
+def measure_ceiling(workload: str, bodies: Path, protocol: Protocol, target: str) -> Run:
     with ceiling() as server:
         marks = _Marks(server.process.pid)
         load = drive(server, bodies, SECONDS, before=marks.open, protocol=protocol)
@@ -373,11 +396,11 @@ def measure_open_loops(runs: dict[tuple[str, str], list[Run]], bodies: Path) -> 
     two bases are reported beside it.
     """
     structured = median_summary(runs[("collector", "structured")])
-    ceiling = median_summary(runs[("ceiling", "structured")])["acked_per_s"]
+    ceiling = median_summary(runs[("plain_ceiling", "structured")])["acked_per_s"]
     bases = {
         "sustained": ("80% of the structured rate sustained end to end (landed in ClickHouse)", structured["landed_per_s"]),
         "acknowledged": ("80% of the structured rate acknowledged (closed loop)", structured["acked_per_s"]),
-        "target": ("80% of the target rate (20% of the ceiling)", 0.2 * ceiling),
+        "target": ("80% of the target rate (20% of the plain-decoding ceiling)", 0.2 * ceiling),
     }
     results = {}
     for key, (label, base) in bases.items():
@@ -422,7 +445,8 @@ def median_summary(runs: list[Run]) -> dict:
             statuses[status] = statuses.get(status, 0) + n
     merged["statuses"] = statuses
     merged["repeats"] = len(runs)
-    merged["acked_per_s_all"] = [s["acked_per_s"] for s in summaries]
+    merged["acked_per_s_all"] = [s["acked_per_s"] for s in summaries]  # in repeat order: the pairs of a ratio
+    merged["landed_per_s_all"] = [s["landed_per_s"] for s in summaries]
     return merged
 
 
@@ -430,23 +454,29 @@ def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
+CEILINGS = (("plain_ceiling", PLAIN), ("validating_ceiling", NATIVE))  # both decode native 100-event batches
+
+
 def _measure_repeat(repeat: int, bodies: dict[str, Path], runs: dict[tuple[str, str], list[Run]]) -> None:
+    """One pair per workload, alternated: its two ceilings, then the collector, on the same bodies."""
+
     def record(target: str, workload: str, run: Run) -> None:
         runs.setdefault((target, workload), []).append(run)
         share = f", generator {run.load.generator_cpu_s / run.load.elapsed_s:.0%} of a core" if run.load.elapsed_s else ""
-        log(f"repeat {repeat} {target:16} {workload:16} {run.acked_per_s:9.0f} events/s acked, "
+        log(f"repeat {repeat} {target:18} {workload:16} {run.acked_per_s:9.0f} events/s acked, "
             f"p99 {run.load.latency_ms['p99']:.0f} ms, statuses {run.load.statuses}{share}")  # fmt: skip
 
-    measured: dict[str, Run] = {}  # this repeat's ceiling runs, by the bodies that drove them
+    measured: dict[tuple[str, str], Run] = {}  # this repeat's ceiling runs, by target and the bodies that drove them
     for workload in SELECTED:
         source = CEILING_BODIES[workload]
-        if source in measured:  # the same plain-decoding ceiling: reuse the window, do not measure it twice
-            run = measured[source]
-            runs.setdefault(("ceiling", workload), []).append(Run(**{**run.__dict__, "workload": workload}))
-            log(f"repeat {repeat} {'ceiling':16} {workload:16} = the ceiling of {source}")
-        else:
-            measured[source] = run = measure_ceiling(workload, bodies[source])
-            record("ceiling", workload, run)
+        for target, protocol in CEILINGS:
+            if (target, source) in measured:  # the same ceiling: reuse the window, do not measure it twice
+                run = measured[(target, source)]
+                runs.setdefault((target, workload), []).append(Run(**{**run.__dict__, "workload": workload}))
+                log(f"repeat {repeat} {target:18} {workload:16} = the {target} of {source}")
+            else:
+                measured[(target, source)] = run = measure_ceiling(workload, bodies[source], protocol, target)
+                record(target, workload, run)
         if workload in SENTRY_WORKLOADS:
             record("envelope_ceiling", workload,
                    measure_ceiling(workload, bodies[workload], PROTOCOLS[workload], "envelope_ceiling"))  # fmt: skip
@@ -478,7 +508,7 @@ def main() -> None:
         open_loops = measure_open_loops(runs, bodies["structured"]) if "structured" in SELECTED else {}
     results = {
         "machine": report.machine(),
-        "settings": {"seconds": SECONDS, "repeats": REPEATS, "connections": CONNECTIONS,
+        "settings": {"seconds": SECONDS, "repeats": REPEATS, "connections": CONNECTIONS, "wrk_threads": WRK_THREADS,
                      "tenant_rate_limit": "demo default" if DEMO_LIMITS else "lifted",
                      "workloads": list(SELECTED)},  # fmt: skip
         "runs": {f"{t}/{w}": median_summary(rs) for (t, w), rs in runs.items()},

@@ -49,6 +49,7 @@ class Protocol:
 
 
 NATIVE = Protocol("/v1/events", "bearer", "application/json", "accepted", EVENTS_PER_BATCH)
+PLAIN = Protocol("/v1/events/plain", "bearer", "application/json", "accepted", EVENTS_PER_BATCH)  # bench.ceiling only
 SENTRY = Protocol(f"/api/{SENTRY_PROJECT}/envelope/", "sentry", "application/x-sentry-envelope", "one-per-200", 1)
 PROTOCOLS = {w: SENTRY if w in SENTRY_WORKLOADS else NATIVE for w in WORKLOADS}
 # The ceiling is plain decoding of native 100-event batches for every workload; for Sentry envelopes
