@@ -6,8 +6,9 @@ Two routes take the same native batches:
   are measured against: the whole body decoded in one call into simple structs
   of the same shape (strings, integers, a tagged union on ``type``), with no
   pattern, bound or clock check;
-- ``POST /v1/events``, the validating ceiling: every event decoded on its own
-  with the collector's own decoders (``schemas``), as the collector does.
+- ``POST /v1/events``, the validating ceiling: the collector's own decoder for
+  the route (``collector.sources.native.decode``: a valid batch at once, else
+  event by event with ``schemas``), as its scrubbing workers run it.
 
 Neither does anything else: no auth, scrubbing, spool or ClickHouse. The gap
 between the two is the price of strict validation; whatever the collector does
@@ -30,7 +31,8 @@ import datetime as dt
 import msgspec
 from aiohttp import web
 
-import schemas
+from collector.sources import native
+from collector.sources.base import BodyRejected, SourceOptions
 
 
 class _Reply(msgspec.Struct):
@@ -39,23 +41,17 @@ class _Reply(msgspec.Struct):
 
 
 _encode = msgspec.json.Encoder().encode
+_NO_OPTIONS = SourceOptions()
 
 
 async def _post_events(request: web.Request) -> web.Response:
     body = await request.read()
     try:
-        raw_events = schemas.decode_envelope(body)
-    except schemas.EventRejected:
+        decoded = native.decode(body, _NO_OPTIONS, dt.datetime.now(dt.timezone.utc))
+    except BodyRejected:
         return web.Response(status=400)
-    now = dt.datetime.now(dt.timezone.utc)
-    accepted, rejected = 0, []
-    for index, raw in enumerate(raw_events):
-        try:
-            schemas.decode_event(raw, now)
-            accepted += 1
-        except schemas.EventRejected:
-            rejected.append(index)
-    return web.Response(status=202, body=_encode(_Reply(accepted, rejected)), content_type="application/json")
+    reply = _Reply(len(decoded.events), [index for index, _ in decoded.rejected])
+    return web.Response(status=202, body=_encode(reply), content_type="application/json")
 
 
 class _PlainApp(msgspec.Struct):

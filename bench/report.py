@@ -178,7 +178,9 @@ def markdown(results: dict, previous: dict | None = None) -> str:
         "\"Server cores\" (ceilings: one process, so 1.00 is saturated) and \"generator cores\" are CPU seconds "
         "over the window's seconds. "
         "\"Landed in window\": rows ClickHouse held right after the last "
-        "answer, minus those before the window, over the window's length. Peak RSS is the sum of VmHWM over the server's process tree; "
+        "answer, minus those before the window, over the window's length. \"Landed after drain\" may exceed the acknowledged "
+        f"count by up to {s['connections']} × 100 events: wrk stops reading replies when its window ends, and the "
+        "requests it still had in flight are stored all the same (acknowledged to nobody). Peak RSS is the sum of VmHWM over the server's process tree; "
         "CPU is utime + stime of that tree from the start of the window to the end of the drain. \"Other load\" is "
         "the CPU that processes outside the benchmark used meanwhile, in cores (of "
         f"{m['nproc']}): well above 0 means the numbers of that row were measured on a busy machine.",
