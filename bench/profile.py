@@ -20,6 +20,7 @@ import collections
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from bench import procstats, wrk
@@ -75,7 +76,7 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=97, help="py-spy samples per second")
     parser.add_argument("--no-py-spy", action="store_true", help="per-thread CPU only")
     args = parser.parse_args()
-    spy = None if args.no_py_spy else shutil.which("py-spy") or str(Path(os.sys.executable).with_name("py-spy"))
+    spy = None if args.no_py_spy else shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     OUT.mkdir(exist_ok=True)
     bodies = OUT / f"profile-{args.workload}.bin"
     per_second = 8000 if args.workload in SENTRY_WORKLOADS else 1500

@@ -12,7 +12,6 @@ wrk cannot hold a fixed rate, so the open-loop runs stay with ``bench.loadgen``.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -36,10 +35,6 @@ class _WrkReport(msgspec.Struct):
     max_us: int
     wraps: int
     loading_cpu_s: float  # reading and formatting the bodies, before wrk's clock starts
-
-
-def available() -> bool:
-    return shutil.which("wrk") is not None
 
 
 def drive(url: str, protocol: Protocol, key: str, bodies: Path, seconds: float, connections: int,
