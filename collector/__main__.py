@@ -192,7 +192,7 @@ def _query_directly(config: Config, sql: str, key: str, reason: str) -> dict:
 
     from schemas import AuditRow
     from sink import open_client
-    from sink.record import encode_rows
+    from sink.record import FORMAT, encode_rows
 
     client, database = open_client(config.clickhouse_url)
     try:
@@ -204,8 +204,7 @@ def _query_directly(config: Config, sql: str, key: str, reason: str) -> dict:
         )  # fmt: skip
         if client.query(f"EXISTS TABLE {database}.audit").result_rows[0][0]:
             client.raw_insert(f"{database}.audit", column_names=list(AuditRow.__struct_fields__),
-                              insert_block=encode_rows([row]), fmt="JSONCompactEachRow",
-                              settings={"date_time_input_format": "best_effort"})  # fmt: skip
+                              insert_block=encode_rows(AuditRow, [row]), fmt=FORMAT)  # fmt: skip
         return {"columns": list(result.column_names), "rows": [list(r) for r in result.result_rows]}
     finally:
         client.close()

@@ -1,16 +1,17 @@
 """The spool's record: one acknowledged request's rows, already in ClickHouse's input format.
 
-The worker that scrubbed the rows encodes them once, as JSONCompactEachRow lines
-(one JSON array per row, in the row type's field order, which is the table's
-column order: ClickHouse parses them ~15% faster than objects with keys), so
-the event loop's process never decodes or re-encodes a row: storing a segment
-is joining its records' bytes. The profile of a structured burst showed why:
-decoding spooled rows back into Python objects and encoding them again took
-a sixth of the event loop process's time holding the GIL.
+The worker that scrubbed the rows encodes them once, as one Native block per
+table (``sink.native``), so the event loop's process never decodes or
+re-encodes a row: storing a segment is joining its records' bytes, and Native
+blocks concatenate into one insert. The profile of a structured burst showed
+why: decoding spooled rows back into Python objects and encoding them again
+took a sixth of the event loop process's time holding the GIL. Records spooled
+before Native (``row_format`` absent) hold JSONCompactEachRow lines and are
+still read and inserted as such.
 
-``install_hashes[i]`` is the installation of event line ``i``, so the rows of a
-revoked installation can still be dropped at submit and at insert time without
-parsing a line.
+``install_hashes[i]`` is the installation of event row ``i``, so a record with
+no revoked installation is stored without reading a row; only one holding a
+revoked installation (or a duplicate) is decoded and written again.
 """
 
 from __future__ import annotations
@@ -21,26 +22,29 @@ from collections.abc import Sequence
 import msgspec
 
 from schemas import EventRow, ReleaseHealthRow, ScrubCountRow
+from sink.native import decode_blocks, encode_block
+
+JSON_LINES = "JSONCompactEachRow"  # one JSON array per row, in field order: what records held before Native
 
 
 class SpoolRecord(msgspec.Struct, array_like=True):
     tenant: str
     install_hashes: list[str]
-    events: bytes  # JSONCompactEachRow of EventRow, one line per install hash
-    report: bytes  # JSONCompactEachRow of ScrubCountRow
-    sessions: bytes = b""  # JSONCompactEachRow of ReleaseHealthRow (absent from records spooled before it existed)
+    events: bytes  # EventRow rows in ``row_format``, one per install hash
+    report: bytes  # ScrubCountRow rows
+    sessions: bytes = b""  # ReleaseHealthRow rows (absent from records spooled before it existed)
+    row_format: str = JSON_LINES  # how the three hold their rows; absent from records spooled before Native
 
 
-FORMAT = "JSONCompactEachRow"
-_json = msgspec.json.Encoder()
+FORMAT = "Native"
 _encoder = msgspec.msgpack.Encoder()
 _decoder = msgspec.msgpack.Decoder(SpoolRecord)
 _TENANT, _EVENT_ID = (EventRow.__struct_fields__.index(name) for name in ("tenant", "event_id"))
 
 
-def encode_rows(rows: Sequence[msgspec.Struct]) -> bytes:
-    """Rows as ClickHouse input in ``FORMAT``: one array of field values per line."""
-    return _json.encode_lines([msgspec.structs.astuple(row) for row in rows])
+def encode_rows(row_type: type[msgspec.Struct], rows: Sequence[msgspec.Struct]) -> bytes:
+    """Rows of ``row_type`` as ClickHouse input in ``FORMAT``."""
+    return encode_block(row_type, rows)
 
 
 def encode_record(
@@ -50,7 +54,16 @@ def encode_record(
     sessions: Sequence[ReleaseHealthRow] = (),
 ) -> bytes:
     hashes = [row.install_hash for row in events]
-    return _encoder.encode(SpoolRecord(tenant, hashes, encode_rows(events), encode_rows(report), encode_rows(sessions)))
+    return _encoder.encode(
+        SpoolRecord(
+            tenant,
+            hashes,
+            encode_block(EventRow, events),
+            encode_block(ScrubCountRow, report),
+            encode_block(ReleaseHealthRow, sessions),
+            FORMAT,
+        )
+    )
 
 
 def decode_record(payload: bytes) -> SpoolRecord:
@@ -63,10 +76,14 @@ def lines(blob: bytes) -> list[bytes]:
 
 
 def keep_events(record: SpoolRecord, keep: Sequence[bool]) -> SpoolRecord:
-    """The record with only the event lines whose ``keep`` is True; the scrub report and session counts stay whole."""
-    kept = [(h, line) for h, line, k in zip(record.install_hashes, lines(record.events), keep, strict=True) if k]
-    events = b"".join(line + b"\n" for _, line in kept)
-    return SpoolRecord(record.tenant, [h for h, _ in kept], events, record.report, record.sessions)
+    """The record with only the event rows whose ``keep`` is True; the scrub report and session counts stay whole."""
+    if record.row_format == JSON_LINES:
+        kept_lines = [(h, line) for h, line, k in zip(record.install_hashes, lines(record.events), keep, strict=True) if k]
+        events = b"".join(line + b"\n" for _, line in kept_lines)
+        return SpoolRecord(record.tenant, [h for h, _ in kept_lines], events, record.report, record.sessions, JSON_LINES)
+    kept = [row for row, k in zip(decode_blocks(EventRow, record.events), keep, strict=True) if k]
+    return SpoolRecord(record.tenant, [row.install_hash for row in kept], encode_block(EventRow, kept),
+                       record.report, record.sessions, record.row_format)  # fmt: skip
 
 
 def encode(record: SpoolRecord) -> bytes:
@@ -74,6 +91,8 @@ def encode(record: SpoolRecord) -> bytes:
 
 
 def event_keys(record: SpoolRecord) -> list[tuple[str, uuid.UUID]]:
-    """(tenant, event_id) of each event line: what the idempotency window needs after a restart."""
-    values = (msgspec.json.decode(line) for line in lines(record.events))
-    return [(row[_TENANT], uuid.UUID(row[_EVENT_ID])) for row in values]
+    """(tenant, event_id) of each event row: what the idempotency window needs after a restart."""
+    if record.row_format == JSON_LINES:
+        values = (msgspec.json.decode(line) for line in lines(record.events))
+        return [(row[_TENANT], uuid.UUID(row[_EVENT_ID])) for row in values]
+    return [(row.tenant, row.event_id) for row in decode_blocks(EventRow, record.events)]

@@ -30,10 +30,11 @@ from clickhouse_connect.driver.exceptions import DatabaseError, DataError, Progr
 
 from sink.ddl import SPOOLED_TABLES, TABLE_BY_ROW_TYPE, TENANT_RETENTION_TABLES, Table, create_statements, ttl_upgrade
 from sink.idempotency import IdempotencyWindow
-from sink.record import FORMAT, SpoolRecord, decode_record, encode, encode_rows, event_keys, keep_events
+from sink.record import FORMAT, JSON_LINES, SpoolRecord, decode_record, encode, encode_rows, event_keys, keep_events
 from sink.spool import Segment, Spool, SpoolFull, read_segment
 
 log = logging.getLogger(__name__)
+_SPOOLED_BY_FIELD = {table.spooled: table for table in SPOOLED_TABLES}
 
 
 @dataclass(frozen=True)
@@ -295,45 +296,47 @@ class Sink:
         """Runs on the ClickHouse thread. Returns how many event rows were stored.
 
         Rows are already ClickHouse input: the common case joins bytes, and only a record
-        holding an installation revoked since it was spooled is split into lines.
+        holding an installation revoked since it was spooled is read and written again.
+        A segment spooled by an earlier version may hold JSON lines too: each format is its own insert.
         """
-        blobs: dict[str, list[bytes]] = {table.spooled: [] for table in SPOOLED_TABLES}
+        blobs: dict[tuple[str, str], list[bytes]] = {}
         rows, tombstones = 0, self.tombstones
         for record in self._read_records(segment):
             if record.tenant in self.offboarded:
                 continue
             if tombstones and any((record.tenant, h) in tombstones for h in record.install_hashes):
                 record = keep_events(record, [(record.tenant, h) not in tombstones for h in record.install_hashes])
-            for field, blob in blobs.items():
-                blob.append(getattr(record, field))
+            for table in SPOOLED_TABLES:
+                blobs.setdefault((table.spooled, record.row_format), []).append(getattr(record, table.spooled))
             rows += len(record.install_hashes)
-        for table in SPOOLED_TABLES:
-            block = b"".join(blobs[table.spooled])
+        for (field, row_format), parts in blobs.items():
+            block = b"".join(parts)
             if block:
+                table = _SPOOLED_BY_FIELD[field]
                 if self._settings.fault:
                     self._settings.fault(table.name)
-                self._insert_json(table, block, self._insert_settings(f"{segment.name}:{table.name}"))
+                settings = self._insert_settings(f"{segment.name}:{table.name}" + ("" if row_format == FORMAT else f":{row_format}"))
+                self._insert_block(table, block, settings, row_format)
         return rows
 
     def _insert_rows(self, table: Table, rows: list[msgspec.Struct], settings: dict[str, Any]) -> None:
-        self._insert_json(table, encode_rows(rows), settings)
+        self._insert_block(table, encode_rows(table.row_type, rows), settings)
 
-    def _insert_json(self, table: Table, block: bytes, settings: dict[str, Any]) -> None:
-        """Insert JSON lines (``sink.record.FORMAT``): msgspec encodes in C and ClickHouse parses in C++.
+    def _insert_block(self, table: Table, block: bytes, settings: dict[str, Any], row_format: str = FORMAT) -> None:
+        """Insert rows already in ClickHouse's input format (``sink.record``): Native from the workers.
 
         clickhouse-connect's row inserts serialise column by column in Python,
         holding the GIL for ~10 µs a row, which stalled the event loop for a
-        tenth of a second per segment.
+        tenth of a second per segment; the workers write the same blocks from
+        a batch's few distinct values, and ClickHouse copies them in.
         """
         assert self._client is not None
-        self._client.raw_insert(
-            f"{self.database}.{table.name}",
-            column_names=table.columns,
-            insert_block=block,
+        if row_format == JSON_LINES:
             # One parsing thread: parallel parsing spent ~10% more CPU on blocks this size and
             # took both cores, stalling the scrubbing workers while a segment went in.
-            settings={**settings, "date_time_input_format": "best_effort", "input_format_parallel_parsing": 0},
-            fmt=FORMAT,
+            settings = {**settings, "date_time_input_format": "best_effort", "input_format_parallel_parsing": 0}
+        self._client.raw_insert(
+            f"{self.database}.{table.name}", column_names=table.columns, insert_block=block, settings=settings, fmt=row_format
         )
 
     def _insert_settings(self, token: str) -> dict[str, Any]:

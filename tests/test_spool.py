@@ -7,10 +7,10 @@ import datetime as dt
 import os
 import uuid
 
-import msgspec
 
 from schemas import EventRow
-from sink.record import decode_record, encode_record, event_keys, keep_events, lines
+from sink.native import decode_blocks
+from sink.record import decode_record, encode_record, event_keys
 from sink.spool import Spool, SpoolFull, frame, read_segment
 
 
@@ -100,21 +100,9 @@ def _row(install_hash: str, message: str) -> EventRow:
     )  # fmt: skip
 
 
-def test_record_rows_are_one_json_line_each_even_with_newlines_in_values():
+def test_record_rows_keep_newlines_quotes_and_empty_values():
     rows = [_row("a" * 32, "line one\nline two\r\n"), _row("b" * 32, 'quote " and \\n'), _row("c" * 32, "")]
     record = decode_record(encode_record("acme", rows, []))
     assert record.install_hashes == ["a" * 32, "b" * 32, "c" * 32]
-    message = EventRow.__struct_fields__.index("error_message")
-    assert [msgspec.json.decode(line)[message] for line in lines(record.events)] == [
-        r.error_message for r in rows
-    ]
+    assert [row.error_message for row in decode_blocks(EventRow, record.events)] == [r.error_message for r in rows]
     assert event_keys(record) == [("acme", r.event_id) for r in rows]
-
-
-def test_keep_events_drops_exactly_the_rows_not_kept():
-    rows = [_row(h * 32, f"message {h}\nsecond line") for h in "abcd"]
-    record = decode_record(encode_record("acme", rows, []))
-    kept = keep_events(record, [True, False, False, True])
-    assert kept.install_hashes == ["a" * 32, "d" * 32]
-    assert event_keys(kept) == [("acme", rows[0].event_id), ("acme", rows[3].event_id)]
-    assert keep_events(record, [False] * 4).events == b""

@@ -1,0 +1,211 @@
+"""The spool's Native blocks: what ClickHouse itself writes, readable back, and records of the JSON era still stored.
+
+The byte-for-byte check runs its own embedded engine in a child process (chDB
+allows one engine path per process, and the session's collector holds one):
+the engine stores the same rows from JSON text in a Memory table, which keeps
+their order, and writes them back as Native.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+import textwrap
+import uuid
+
+import msgspec
+import orjson
+import pytest
+
+from schemas import EventRow, ReleaseHealthRow, ScrubCountRow, clickhouse_columns
+from schemas.rows import AuditRow, OffboardingRow, PurgeRow, TombstoneRow
+from sink.ddl import TABLES
+from sink.native import NativeFormatError, column_type, decode_blocks, encode_block
+from sink.record import JSON_LINES, SpoolRecord, decode_record, encode_record, event_keys, keep_events
+from sink.spool import frame, read_segment
+from tests.conftest import ROOT, make_event
+from tests.test_durability import DUPLICATES_SQL, _config, _kill, _post, _stored_counts
+
+_JSON = msgspec.json.Encoder()
+# Millisecond times: the column keeps milliseconds, so these read back equal.
+_NOW = dt.datetime(2026, 12, 2, 10, 11, 12, 345000, tzinfo=dt.timezone.utc)
+
+
+def _event(i: int, **overrides) -> EventRow:
+    fields = dict(
+        tenant="acme", event_id=uuid.uuid4(), received_at=_NOW, ts=_NOW - dt.timedelta(milliseconds=7 * i),
+        type=("error", "app_start")[i % 2], install_hash=f"{i % 3:032x}", session_hash="s" * 32 if i else "",
+        app_name="omnix-pos", app_version="4.2.1", app_platform="windows", os_name="Windows", os_version="10.0",
+        module=f"module-{i}", duration_ms=i * 1000, counts={"sales": i, "users": 2} if i % 2 else {},
+        error_message="é <PERSON> " * i * 20, attributes={"route": "/v1/x"} if i == 2 else {},
+    )  # fmt: skip
+    fields.update(overrides)
+    return EventRow(**fields)
+
+
+# One list per row type: constant and varying columns, empty and full maps, strings longer than
+# 127 bytes (a two-byte length), and more than 256 distinct values of one LowCardinality column
+# (two-byte indexes).
+SAMPLES: dict[type, list] = {
+    EventRow: [_event(i) for i in range(5)] + [_event(i, module=f"m{i}") for i in range(300)],
+    ScrubCountRow: [ScrubCountRow("acme", _NOW.date(), "error_message", e, 3) for e in ("PERSON", "AMOUNT")],
+    ReleaseHealthRow: [ReleaseHealthRow("acme", _NOW.date(), "omnix-pos", "4.2.1", "production", "crashed", 12, 30)],
+    AuditRow: [AuditRow("acme", _NOW, "purge", "h" * 32, "key1", "completed", rows=7, reason="ticket 12")],
+    PurgeRow: [PurgeRow(uuid.uuid4(), "acme", "h" * 32, _NOW, _NOW, "accepted")],
+    OffboardingRow: [OffboardingRow(uuid.uuid4(), "acme", _NOW, _NOW, "completed", {"events": 3, "audit": 0})],
+    TombstoneRow: [TombstoneRow("acme", "h" * 32, _NOW)],
+}
+
+_ENGINE_WRITES_NATIVE = textwrap.dedent(
+    """
+    import sys
+    import clickhouse_connect
+    import orjson
+    path, jobs = sys.argv[1], orjson.loads(sys.stdin.buffer.read())
+    client = clickhouse_connect.get_client(interface="chdb", path=path)
+    client.command("CREATE DATABASE scratch")
+    out = {}
+    for name, job in jobs.items():
+        client.command(f"CREATE TABLE scratch.{name} ({job['columns']}) ENGINE = Memory")
+        client.raw_insert(f"scratch.{name}", insert_block=job["json"].encode(), fmt="JSONCompactEachRow",
+                          settings={"date_time_input_format": "best_effort"})
+        out[name] = client.raw_query(f"SELECT * FROM scratch.{name} FORMAT Native").hex()
+    client.close()
+    sys.stdout.write(orjson.dumps(out).decode())
+    """
+)
+
+
+def _engine_native(tmp_path) -> dict[str, bytes]:
+    jobs = {
+        row_type.__name__: {
+            "columns": ", ".join(f"`{name}` {column_type(declared)}" for name, declared in clickhouse_columns(row_type)),
+            "json": _JSON.encode_lines([msgspec.structs.astuple(row) for row in rows]).decode(),
+        }
+        for row_type, rows in SAMPLES.items()
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", _ENGINE_WRITES_NATIVE, str(tmp_path / "engine")],
+        input=orjson.dumps(jobs), capture_output=True, check=True, timeout=120, cwd=ROOT,
+    )  # fmt: skip
+    return {name: bytes.fromhex(blob) for name, blob in orjson.loads(done.stdout).items()}
+
+
+def test_our_blocks_are_byte_for_byte_what_clickhouse_writes_for_every_row_type(tmp_path):
+    theirs = _engine_native(tmp_path)
+    for row_type, rows in SAMPLES.items():
+        assert encode_block(row_type, rows) == theirs[row_type.__name__], row_type.__name__
+
+
+@pytest.mark.parametrize("row_type", list(SAMPLES), ids=lambda t: t.__name__)
+def test_concatenated_blocks_read_back_as_the_rows_written(row_type):
+    rows = SAMPLES[row_type]
+    assert decode_blocks(row_type, encode_block(row_type, rows) + encode_block(row_type, rows[:1])) == rows + rows[:1]
+
+
+def test_every_table_has_samples_here_so_a_new_column_type_meets_the_engine_check():
+    assert {table.row_type for table in TABLES} == set(SAMPLES)
+    assert encode_block(EventRow, []) == b""
+
+
+def test_times_keep_milliseconds_and_a_naive_time_is_taken_as_utc():
+    precise = _event(1, ts=_NOW.replace(microsecond=345999), received_at=_NOW.replace(tzinfo=None))
+    (back,) = decode_blocks(EventRow, encode_block(EventRow, [precise]))
+    assert back.ts == _NOW and back.received_at == _NOW
+
+
+def test_a_value_out_of_its_column_range_fails_instead_of_wrapping():
+    with pytest.raises(OverflowError):
+        encode_block(EventRow, [_event(1, duration_ms=-1)])
+    with pytest.raises(OverflowError):
+        encode_block(EventRow, [_event(1, retention_days=70_000)])
+
+
+def test_a_block_of_another_row_type_or_a_truncated_one_is_refused():
+    block = encode_block(ScrubCountRow, SAMPLES[ScrubCountRow])
+    with pytest.raises(NativeFormatError):
+        decode_blocks(EventRow, block)
+    with pytest.raises(NativeFormatError):
+        decode_blocks(ScrubCountRow, block[:-3])
+
+
+def test_a_record_keeps_only_the_rows_asked_and_names_their_keys():
+    rows = SAMPLES[EventRow][:4]
+    record = decode_record(encode_record("acme", rows, SAMPLES[ScrubCountRow]))
+    assert record.row_format == "Native" and record.install_hashes == [r.install_hash for r in rows]
+    assert event_keys(record) == [("acme", r.event_id) for r in rows]
+    kept = keep_events(record, [True, False, False, True])
+    assert decode_blocks(EventRow, kept.events) == [rows[0], rows[3]]
+    assert kept.install_hashes == [rows[0].install_hash, rows[3].install_hash] and kept.report == record.report
+    assert keep_events(record, [False] * 4).events == b""
+
+
+def _as_json_era(payload: bytes) -> bytes:
+    """A record as the collector spooled it before Native: JSON lines and no ``row_format``."""
+    record = decode_record(payload)
+
+    def lines(row_type, blob):
+        return _JSON.encode_lines([msgspec.structs.astuple(r) for r in decode_blocks(row_type, blob)])
+
+    old = SpoolRecord(record.tenant, record.install_hashes, lines(EventRow, record.events),
+                      lines(ScrubCountRow, record.report), lines(ReleaseHealthRow, record.sessions))  # fmt: skip
+    encoded = msgspec.msgpack.encode(msgspec.structs.astuple(old)[:5])
+    assert decode_record(encoded).row_format == JSON_LINES
+    return encoded
+
+
+def test_a_spool_written_before_native_is_still_stored_once_after_an_upgrade(tmp_path):
+    proc = _config(tmp_path, shutdown_s=0.5)
+    fault = tmp_path / "insert-fault"
+    try:
+        fault.write_text("clickhouse unreachable")
+        proc.start()
+        events = [make_event(), make_event("usage_counts", counts={"sales_count": 4})]
+        assert _post(proc.url, events)[0] == 202
+        assert proc.stop() == 0  # the shutdown times out: the rows stay spooled
+        (segment,) = sorted((proc.data_dir / "spool").glob("*.wal"))
+        payloads, _ = read_segment(segment)
+        segment.write_bytes(b"".join(frame(_as_json_era(p)) for p in payloads))
+
+        fault.unlink()
+        proc.start()
+        assert _post(proc.url, events)[0] == 202  # a retry after the restart: the JSON-era record's ids are known
+        assert proc.stop() == 0
+        assert _stored_counts(proc) == {e["event_id"]: 1 for e in events}
+        assert proc.query("SELECT counts['sales_count'] FROM telemetry.events WHERE type = 'usage_counts'") == [[4]]
+        assert proc.query(DUPLICATES_SQL) == [[0]]
+    finally:
+        _kill(proc)
+
+
+_ENGINE_SQUASHES_BLOCKS = textwrap.dedent(
+    """
+    import sys
+    import clickhouse_connect
+    path, columns = sys.argv[1], sys.stdin.read()
+    client = clickhouse_connect.get_client(interface="chdb", path=path)
+    client.command("CREATE DATABASE scratch")
+    client.command(f"CREATE TABLE scratch.events ({columns}) ENGINE = MergeTree ORDER BY (tenant, event_id)")
+    client.command("SYSTEM STOP MERGES scratch.events")
+    with open(sys.argv[2], "rb") as blocks:
+        client.raw_insert("scratch.events", insert_block=blocks.read(), fmt="Native")
+    count = client.query("SELECT count() FROM scratch.events").result_rows[0][0]
+    parts = client.query("SELECT count() FROM system.parts WHERE database = 'scratch' AND active").result_rows[0][0]
+    print(count, parts)
+    client.close()
+    """
+)
+
+
+def test_one_insert_of_many_small_blocks_makes_one_part(tmp_path):
+    # What storing a segment relies on: ClickHouse squashes the 100-row blocks of one insert into one part,
+    # as it did the one JSON block, so segments of many records do not multiply parts and merges.
+    blocks = tmp_path / "blocks.native"
+    blocks.write_bytes(b"".join(encode_block(EventRow, [_event(i) for i in range(100)]) for _ in range(50)))
+    columns = ", ".join(f"`{name}` {column_type(declared)}" for name, declared in clickhouse_columns(EventRow))
+    done = subprocess.run(
+        [sys.executable, "-c", _ENGINE_SQUASHES_BLOCKS, str(tmp_path / "engine"), str(blocks)],
+        input=columns, text=True, capture_output=True, check=True, timeout=120, cwd=ROOT,
+    )  # fmt: skip
+    assert done.stdout.split() == ["5000", "1"]
