@@ -30,7 +30,8 @@ import msgspec
 
 from collector.sources.base import NO_ID, BodyRejected, SourceOptions
 from scrubbers import EventScrubber, IdHasher, TenantPolicy, TextScrubber
-from sink import encode_record
+from schemas import EventRow
+from sink.record import encode_record_values
 
 
 class Scrubbed(msgspec.Struct, array_like=True):
@@ -225,11 +226,15 @@ def scrub_phase(scrubber: EventScrubber, held: _Pending, keep_events: list[bool]
         if keep
     ]
     batch = scrubber.scrub_batch(request.tenant, request.policy, events, request.now, request.source) if events else None
-    rows = batch.rows if batch else []
-    record = encode_record(request.tenant, rows, batch.report if batch else [], sessions) if rows or sessions else b""
+    rows = batch.event_values if batch else []
+    record = encode_record_values(request.tenant, rows, batch.report if batch else [], sessions) if rows or sessions else b""
     return Scrubbed(
-        found=True, install_hashes=[row.install_hash for row in rows], spool_record=record, spool_record_crc=zlib.crc32(record)
-    )
+        found=True, install_hashes=[values[_INSTALL_HASH] for values in rows], spool_record=record,
+        spool_record_crc=zlib.crc32(record),
+    )  # fmt: skip
+
+
+_INSTALL_HASH = EventRow.__struct_fields__.index("install_hash")
 
 
 def _envelope_error(status: int, message: str) -> BatchResult:

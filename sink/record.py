@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 import msgspec
 
 from schemas import EventRow, ReleaseHealthRow, ScrubCountRow
-from sink.native import decode_blocks, encode_block
+from sink.native import decode_blocks, encode_block, encode_values
 
 JSON_LINES = "JSONCompactEachRow"  # one JSON array per row, in field order: what records held before Native
 
@@ -39,7 +40,7 @@ class SpoolRecord(msgspec.Struct, array_like=True):
 FORMAT = "Native"
 _encoder = msgspec.msgpack.Encoder()
 _decoder = msgspec.msgpack.Decoder(SpoolRecord)
-_TENANT, _EVENT_ID = (EventRow.__struct_fields__.index(name) for name in ("tenant", "event_id"))
+_TENANT, _EVENT_ID, _INSTALL_HASH = (EventRow.__struct_fields__.index(n) for n in ("tenant", "event_id", "install_hash"))
 
 
 def encode_rows(row_type: type[msgspec.Struct], rows: Sequence[msgspec.Struct]) -> bytes:
@@ -53,12 +54,21 @@ def encode_record(
     report: Sequence[ScrubCountRow],
     sessions: Sequence[ReleaseHealthRow] = (),
 ) -> bytes:
-    hashes = [row.install_hash for row in events]
+    return encode_record_values(tenant, list(map(msgspec.structs.astuple, events)), report, sessions)
+
+
+def encode_record_values(
+    tenant: str,
+    event_values: Sequence[Sequence[Any]],
+    report: Sequence[ScrubCountRow],
+    sessions: Sequence[ReleaseHealthRow] = (),
+) -> bytes:
+    """``encode_record`` of event rows given as their values in EventRow's field order (what a scrubber builds)."""
     return _encoder.encode(
         SpoolRecord(
             tenant,
-            hashes,
-            encode_block(EventRow, events),
+            [values[_INSTALL_HASH] for values in event_values],
+            encode_values(EventRow, event_values),
             encode_block(ScrubCountRow, report),
             encode_block(ReleaseHealthRow, sessions),
             FORMAT,

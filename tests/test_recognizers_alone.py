@@ -76,6 +76,8 @@ CASES = {
         ("timeout after 500ms", []),
         ("Add 2 items failed", []),
         ("sync took 5s on 3 tills", []),
+        ("Hydrocortisone 1% cream dispensed", ["Hydrocortisone 1% cream"]),
+        ("Discount exceeds 30% of the total", []),
     ]),
     "in_pan": (PanRecognizer, [
         ("PAN ABCPK1234F mismatch", ["ABCPK1234F"]),
@@ -232,6 +234,9 @@ CASES = {
         # A class whose member is called is code: "user = User.objects.get(".
         ("user = User.objects.get(username=x)", []),
         ("user Wanjiru.Kamau.get and user Grace Wambui.", ["Wanjiru", "Grace Wambui"]),
+        # A query on the next line is code, though its key word is in capitals like a shouted name.
+        ("UNIQUE constraint failed: products.name\nUPDATE products SET price=3 WHERE id=1", []),
+        ("customer name: WANJIRU KAMAU", ["WANJIRU KAMAU"]),
     ]),
     "user_value_keys": (UserValueKeyRecognizer, [
         ('{"teller":"Norman Skinner","batch":"0f68"}', ["Norman Skinner"]),

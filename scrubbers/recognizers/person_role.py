@@ -71,7 +71,8 @@ _BEFORE_ROLE = regex.compile(r"(?<![\p{L}\d_.])(?P<value>" + NAME_WORD + r")\s?\
 CONTEXT_DEPTH = 2_000
 # Function words and the like: a lower-case name never starts with one of these.
 _FUNCTION_DEPTH = 300
-_NOT_NAMES_AFTER_CONTEXT = NOT_NAMES
+# With SQL keywords: a query on the line after "products.name" starts with UPDATE, which is nobody.
+_NOT_NAMES_AFTER_CONTEXT = NOT_NAMES | frozenset("select insert update delete from where set values into join".split())
 
 
 class PersonRoleRecognizer(RegexRecognizer):

@@ -40,7 +40,9 @@ _NOT_PRODUCT = frozenset(
     quantity stock order line dispense dispensed dispensing sold sell sale add added remove removed price
     failed error invalid unknown missing required out low only per each x""".split()
 )
-WORDS_THEN_DOSE = regex.compile(r"(?P<words>(?:" + _WORD + r"\s){1,4})(?P<dose>" + DOSE + _FORM + r")")
+# A percentage is a strength only after a drug name ("Hydrocortisone 1% cream"); after other words it is a
+# share or a limit ("Discount exceeds 30% of the total"), so the words-then-dose rule leaves it.
+WORDS_THEN_DOSE = regex.compile(r"(?P<words>(?:" + _WORD + r"\s){1,4})(?P<dose>(?!\d+(?:[.,]\d+)?\s?%)" + DOSE + _FORM + r")")
 _DRUG_FILE = "drug_ner_dictionary.pkl.bz2"
 _WORDS_OF = regex.compile(r"[^\W\d_]{4,}")
 
