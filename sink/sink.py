@@ -30,7 +30,8 @@ from clickhouse_connect.driver.exceptions import DatabaseError, DataError, Progr
 
 from sink.ddl import SPOOLED_TABLES, TABLE_BY_ROW_TYPE, TENANT_RETENTION_TABLES, Table, create_statements, ttl_upgrade
 from sink.idempotency import IdempotencyWindow
-from sink.record import FORMAT, JSON_LINES, SpoolRecord, decode_record, encode, encode_rows, event_keys, keep_events
+from sink.native import assemble
+from sink.record import COLUMN_PARTS, FORMAT, JSON_LINES, SpoolRecord, decode_record, encode, encode_rows, event_keys, keep_events
 from sink.spool import Segment, Spool, SpoolFull, read_segment
 
 log = logging.getLogger(__name__)
@@ -295,8 +296,9 @@ class Sink:
     def _insert_segment(self, segment: Segment) -> int:
         """Runs on the ClickHouse thread. Returns how many event rows were stored.
 
-        Rows are already ClickHouse input: the common case joins bytes, and only a record
-        holding an installation revoked since it was spooled is read and written again.
+        Rows are already ClickHouse input: the common case joins the records' column parts into one Native
+        block per table, and only a record holding an installation revoked since it was spooled is read and
+        written again.
         A segment spooled by an earlier version may hold JSON lines too: each format is its own insert.
         """
         blobs: dict[tuple[str, str], list[bytes]] = {}
@@ -310,13 +312,13 @@ class Sink:
                 blobs.setdefault((table.spooled, record.row_format), []).append(getattr(record, table.spooled))
             rows += len(record.install_hashes)
         for (field, row_format), parts in blobs.items():
-            block = b"".join(parts)
+            table = _SPOOLED_BY_FIELD[field]
+            block = b"".join(parts) if row_format == JSON_LINES else assemble(table.row_type, parts)
             if block:
-                table = _SPOOLED_BY_FIELD[field]
                 if self._settings.fault:
                     self._settings.fault(table.name)
-                settings = self._insert_settings(f"{segment.name}:{table.name}" + ("" if row_format == FORMAT else f":{row_format}"))
-                self._insert_block(table, block, settings, row_format)
+                settings = self._insert_settings(f"{segment.name}:{table.name}" + ("" if row_format == COLUMN_PARTS else f":{row_format}"))
+                self._insert_block(table, block, settings, FORMAT if row_format == COLUMN_PARTS else row_format)
         return rows
 
     def _insert_rows(self, table: Table, rows: list[msgspec.Struct], settings: dict[str, Any]) -> None:

@@ -21,8 +21,8 @@ import pytest
 from schemas import EventRow, ReleaseHealthRow, ScrubCountRow, clickhouse_columns
 from schemas.rows import AuditRow, OffboardingRow, PurgeRow, TombstoneRow
 from sink.ddl import TABLES
-from sink.native import NativeFormatError, column_type, decode_blocks, encode_block
-from sink.record import JSON_LINES, SpoolRecord, decode_record, encode_record, event_keys, keep_events
+from sink.native import NativeFormatError, assemble, column_type, decode_blocks, decode_parts, encode_block, encode_parts
+from sink.record import JSON_LINES, MIN_ROWS_FOR_PARTS, SpoolRecord, decode_record, encode_record, event_keys, keep_events
 from sink.spool import frame, read_segment
 from tests.conftest import ROOT, make_event
 from tests.test_durability import DUPLICATES_SQL, _config, _kill, _post, _stored_counts
@@ -109,6 +109,28 @@ def test_every_table_has_samples_here_so_a_new_column_type_meets_the_engine_chec
     assert encode_block(EventRow, []) == b""
 
 
+def _parts(row_type, rows) -> bytes:
+    return encode_parts(row_type, [msgspec.structs.astuple(row) for row in rows])
+
+
+@pytest.mark.parametrize("row_type", list(SAMPLES), ids=lambda t: t.__name__)
+def test_records_parts_make_the_block_their_rows_make_together(row_type):
+    # A segment's records become one block: the same bytes as one block of all their rows, whatever the split,
+    # including records with no map entries beside records with some, and dictionaries that grow past 256.
+    rows = SAMPLES[row_type]
+    splits = [rows[:1], rows[1:3], rows[3:4], rows[4:]]
+    assert assemble(row_type, [_parts(row_type, part) for part in splits if part]) == encode_block(row_type, rows)
+    assert assemble(row_type, [_parts(row_type, part) for part in [rows[:2], [], rows[2:]]]) == encode_block(row_type, rows)
+    assert assemble(row_type, []) == b""
+
+
+def test_many_small_records_with_more_than_256_distinct_values_make_two_byte_indexes():
+    rows = [_event(i, module=f"module {i}", counts={f"k{i}": i}) for i in range(600)]
+    block = assemble(EventRow, [_parts(EventRow, rows[i : i + 7]) for i in range(0, 600, 7)])
+    assert block == encode_block(EventRow, rows)
+    assert decode_blocks(EventRow, block) == rows
+
+
 def test_times_keep_milliseconds_and_a_naive_time_is_taken_as_utc():
     precise = _event(1, ts=_NOW.replace(microsecond=345999), received_at=_NOW.replace(tzinfo=None))
     (back,) = decode_blocks(EventRow, encode_block(EventRow, [precise]))
@@ -130,15 +152,26 @@ def test_a_block_of_another_row_type_or_a_truncated_one_is_refused():
         decode_blocks(ScrubCountRow, block[:-3])
 
 
-def test_a_record_keeps_only_the_rows_asked_and_names_their_keys():
-    rows = SAMPLES[EventRow][:4]
+def _event_rows(record: SpoolRecord) -> list[EventRow]:
+    if record.row_format == JSON_LINES:
+        return [msgspec.convert(dict(zip(EventRow.__struct_fields__, msgspec.json.decode(line))), EventRow)
+                for line in record.events.splitlines()]  # fmt: skip
+    return decode_parts(EventRow, record.events)
+
+
+@pytest.mark.parametrize(("size", "row_format"), [(MIN_ROWS_FOR_PARTS, "NativeParts"), (MIN_ROWS_FOR_PARTS - 1, JSON_LINES)])
+def test_a_record_keeps_only_the_rows_asked_and_names_their_keys(size, row_format):
+    # Small records (a Sentry envelope holds one event) stay JSON lines: merging their parts would cost more.
+    rows = SAMPLES[EventRow][:size]
     record = decode_record(encode_record("acme", rows, SAMPLES[ScrubCountRow]))
-    assert record.row_format == "Native" and record.install_hashes == [r.install_hash for r in rows]
+    assert record.row_format == row_format and record.install_hashes == [r.install_hash for r in rows]
     assert event_keys(record) == [("acme", r.event_id) for r in rows]
-    kept = keep_events(record, [True, False, False, True])
-    assert decode_blocks(EventRow, kept.events) == [rows[0], rows[3]]
-    assert kept.install_hashes == [rows[0].install_hash, rows[3].install_hash] and kept.report == record.report
-    assert keep_events(record, [False] * 4).events == b""
+    assert _event_rows(record) == rows
+    keep = [i % 3 == 0 for i in range(size)]
+    kept = keep_events(record, keep)
+    assert _event_rows(kept) == [row for row, k in zip(rows, keep) if k]
+    assert kept.install_hashes == [row.install_hash for row, k in zip(rows, keep) if k] and kept.report == record.report
+    assert keep_events(record, [False] * size).events == b""
 
 
 def _as_json_era(payload: bytes) -> bytes:
@@ -146,10 +179,11 @@ def _as_json_era(payload: bytes) -> bytes:
     record = decode_record(payload)
 
     def lines(row_type, blob):
-        return _JSON.encode_lines([msgspec.structs.astuple(r) for r in decode_blocks(row_type, blob)])
+        return _JSON.encode_lines([msgspec.structs.astuple(r) for r in decode_parts(row_type, blob)])
 
     old = SpoolRecord(record.tenant, record.install_hashes, lines(EventRow, record.events),
                       lines(ScrubCountRow, record.report), lines(ReleaseHealthRow, record.sessions))  # fmt: skip
+    assert record.row_format == "NativeParts"
     encoded = msgspec.msgpack.encode(msgspec.structs.astuple(old)[:5])
     assert decode_record(encoded).row_format == JSON_LINES
     return encoded
@@ -161,7 +195,7 @@ def test_a_spool_written_before_native_is_still_stored_once_after_an_upgrade(tmp
     try:
         fault.write_text("clickhouse unreachable")
         proc.start()
-        events = [make_event(), make_event("usage_counts", counts={"sales_count": 4})]
+        events = [make_event() for _ in range(MIN_ROWS_FOR_PARTS)] + [make_event("usage_counts", counts={"sales_count": 4})]
         assert _post(proc.url, events)[0] == 202
         assert proc.stop() == 0  # the shutdown times out: the rows stay spooled
         (segment,) = sorted((proc.data_dir / "spool").glob("*.wal"))

@@ -7,10 +7,11 @@ import datetime as dt
 import os
 import uuid
 
+import orjson
+
 
 from schemas import EventRow
-from sink.native import decode_blocks
-from sink.record import decode_record, encode_record, event_keys
+from sink.record import decode_record, encode_record, event_keys, lines
 from sink.spool import Spool, SpoolFull, frame, read_segment
 
 
@@ -104,5 +105,6 @@ def test_record_rows_keep_newlines_quotes_and_empty_values():
     rows = [_row("a" * 32, "line one\nline two\r\n"), _row("b" * 32, 'quote " and \\n'), _row("c" * 32, "")]
     record = decode_record(encode_record("acme", rows, []))
     assert record.install_hashes == ["a" * 32, "b" * 32, "c" * 32]
-    assert [row.error_message for row in decode_blocks(EventRow, record.events)] == [r.error_message for r in rows]
+    message = EventRow.__struct_fields__.index("error_message")
+    assert [orjson.loads(line)[message] for line in lines(record.events)] == [r.error_message for r in rows]
     assert event_keys(record) == [("acme", r.event_id) for r in rows]
