@@ -1,18 +1,21 @@
-"""ClickHouse's Native format for our row types: the spool's blocks, written by the scrubbing workers.
+"""ClickHouse's Native format for our row types: parts written by the scrubbing workers, one block per segment.
 
 Native is column by column, as ClickHouse holds data, so the engine copies it in
 rather than parsing it. Measured on 60 000 events in the embedded engine, one
 parsing thread (2026-12-02): inserting JSONCompactEachRow cost 6.0-8.4 µs of CPU
-per row (5.2 of them parsing, seen by inserting into a Null table), Native
-1.6-2.3 µs (0.33 parsing), RowBinary 5.1-5.8. Writing the block in Python is
-cheap because a batch's columns repeat: one tenant, one app, one installation
-per request, so a column is mostly one value, encoded once.
+per row (5.2 of them parsing, seen by inserting into a Null table), Native in
+one block 1.6-2.3 µs (0.33 parsing), RowBinary 5.1-5.8. But every block costs
+ClickHouse 3-10 µs a column to read, so a worker writes each record's columns
+as parts (``encode_parts``) and the sink joins a segment's parts into one block
+(``assemble``). Writing parts in Python is cheap because a batch's columns
+repeat: one tenant, one app, one installation per request, so a column is
+mostly one value, encoded once.
 
-Each encoder's layout is what ClickHouse itself writes for the type over HTTP;
+Each column's layout is what ClickHouse itself writes for the type over HTTP;
 ``tests/test_native_format.py`` checks ours against the engine's, byte for byte,
-and reads every type back. ``decode`` reads our own blocks, for the rare paths
-that need rows again (an installation revoked after its rows were spooled, and
-the duplicate window rebuilt at start). The column types come from
+and reads every type back. ``decode_blocks`` reads our own blocks, for the rare
+paths that need rows again (an installation revoked after its rows were
+spooled, and the duplicate window rebuilt at start). The column types come from
 ``schemas.clickhouse_columns``, like the tables', so the two cannot drift.
 """
 
