@@ -47,10 +47,10 @@ _LITTLE_ENDIAN = sys.byteorder == "little"
 _LOW_CARDINALITY_VERSION = _U64.pack(1)  # SharedDictionariesWithAdditionalKeys
 _HAS_ADDITIONAL_KEYS = 1 << 9
 _NEED_UPDATE_DICTIONARY = 1 << 10
-# Index widths ClickHouse numbers 0-3, as array typecodes of that many bytes.
-_INDEX_TYPECODES = tuple(next(c for c in "BHILQ" if array.array(c).itemsize == size) for size in (1, 2, 4, 8))
 _INTEGER_TYPECODES = {name: next(c for c in "BHILQ" if array.array(c).itemsize == size) for name, size in
                       (("UInt8", 1), ("UInt16", 2), ("UInt32", 4), ("UInt64", 8))}  # fmt: skip
+# Index widths ClickHouse numbers 0-3: UInt8 to UInt64.
+_INDEX_TYPECODES = tuple(_INTEGER_TYPECODES.values())
 _INT64 = next(c for c in "bhilq" if array.array(c).itemsize == 8)
 
 Values = Sequence[Any]

@@ -120,7 +120,5 @@ def event_keys(record: SpoolRecord) -> list[tuple[str, uuid.UUID]]:
     if record.row_format == JSON_LINES:
         values = (msgspec.json.decode(line) for line in lines(record.events))
         return [(row[_TENANT], uuid.UUID(row[_EVENT_ID])) for row in values]
-    if record.event_ids:
-        ids = record.event_ids
-        return [(record.tenant, uuid.UUID(bytes=ids[i : i + 16])) for i in range(0, len(ids), 16)]
-    return [(row.tenant, row.event_id) for row in decode_parts(EventRow, record.events)]
+    ids = record.event_ids  # every parts record carries them
+    return [(record.tenant, uuid.UUID(bytes=ids[i : i + 16])) for i in range(0, len(ids), 16)]
