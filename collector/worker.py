@@ -29,9 +29,9 @@ import zlib
 import msgspec
 
 from collector.sources.base import NO_ID, BodyRejected, SourceOptions
-from scrubbers import EventScrubber, IdHasher, TenantPolicy, TextScrubber
+from scrubbers import EventColumns, EventScrubber, IdHasher, TenantPolicy, TextScrubber, gather
 from schemas import EventRow
-from sink.record import encode_record_values
+from sink.record import encode_record_columns
 
 
 class Scrubbed(msgspec.Struct, array_like=True):
@@ -88,6 +88,7 @@ class _Pending(msgspec.Struct):
     request: Decode
     events: list
     sessions: list
+    columns: EventColumns | None = None  # the events read column by column, if the identifier check read them all
 
 
 # Decoded bodies a worker holds between the two phases. The collector sends Scrub or Discard for every
@@ -189,23 +190,25 @@ def decode_phase(scrubber: EventScrubber, request: Decode) -> tuple[BatchResult,
     except BodyRejected as exc:
         return _envelope_error(exc.status, exc.message), None
     events, rejected = [], list(decoded.rejected)
-    if scrubber.holds_no_identifier(decoded.events):  # the usual batch: judged in one pass
+    columns: EventColumns | None = gather(decoded.events)
+    if scrubber.holds_no_identifier(columns):  # the usual batch: judged in one pass
         events = decoded.events
     else:
+        columns = None
         for index, event in zip(decoded.positions, decoded.events):
             if (reason := scrubber.identifier_field(event)) is not None:
                 rejected.append((index, reason))
                 continue
             events.append(event)
-    held = _Pending(request, events, decoded.sessions)
-    eager = bool(events) and not decoded.sessions and not scrubber.has_free_text(events)
+    held = _Pending(request, events, decoded.sessions, columns)
+    eager = bool(events) and not decoded.sessions and not scrubber.has_free_text(columns or events)
     result = BatchResult(
         envelope_status=0,
         envelope_error="",
         total=decoded.total,
         rejected=sorted(rejected),
         event_ids=[e.event_id.bytes for e in events],
-        installs=[(install, n) for install, n in collections.Counter(map(_get_install, events)).items() if install != NO_ID],
+        installs=_installs(events),
         session_keys=[key.bytes for key in decoded.session_keys],
         ignored=decoded.ignored,
         scrubbed=scrub_phase(scrubber, held, [True] * len(events), []) if eager else None,
@@ -214,23 +217,41 @@ def decode_phase(scrubber: EventScrubber, request: Decode) -> tuple[BatchResult,
 
 
 _get_install = operator.attrgetter("install_id")
+_get_int = operator.attrgetter("int")
+
+
+def _installs(events: list) -> list[tuple[uuid.UUID, int]]:
+    """Events per installation named. Counted by the ids' ints: a UUID hashes in Python, an int in C."""
+    if not events:
+        return []
+    installs = list(map(_get_install, events))
+    keys = list(map(_get_int, installs))
+    if keys.count(keys[0]) == len(keys):  # a batch comes from one installation
+        counts = {keys[0]: len(keys)}
+    else:
+        counts = collections.Counter(keys)
+    return [(uuid.UUID(int=key), n) for key, n in counts.items() if key != NO_ID.int]
 
 
 def scrub_phase(scrubber: EventScrubber, held: _Pending, keep_events: list[bool], keep_sessions: list[bool]) -> Scrubbed:
     """Scrub and encode only the events (and session rows) the collector kept."""
     request = held.request
-    events = [event for event, keep in zip(held.events, keep_events, strict=True) if keep]
+    if held.columns is not None and held.events and len(keep_events) == len(held.events) and all(keep_events):
+        events: EventColumns | list = held.columns  # read once already, by the identifier check
+    else:
+        events = [event for event, keep in zip(held.events, keep_events, strict=True) if keep]
     sessions = [
         msgspec.structs.replace(row, tenant=request.tenant, retention_days=request.policy.retention_days)
         for row, keep in zip(held.sessions, keep_sessions, strict=True)
         if keep
     ]
+    if not events and not sessions:
+        return Scrubbed(found=True)
     batch = scrubber.scrub_batch(request.tenant, request.policy, events, request.now, request.source) if events else None
-    rows = batch.event_values if batch else []
-    record = encode_record_values(request.tenant, rows, batch.report if batch else [], sessions) if rows or sessions else b""
+    columns = batch.columns if batch else [()] * len(EventRow.__struct_fields__)
+    record = encode_record_columns(request.tenant, columns, batch.report if batch else [], sessions)
     return Scrubbed(
-        found=True, install_hashes=[values[_INSTALL_HASH] for values in rows], spool_record=record,
-        spool_record_crc=zlib.crc32(record),
+        found=True, install_hashes=list(columns[_INSTALL_HASH]), spool_record=record, spool_record_crc=zlib.crc32(record)
     )  # fmt: skip
 
 

@@ -8,6 +8,7 @@ message with every quoted client value removed.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import operator
 import re
 from collections.abc import Callable
@@ -233,15 +234,22 @@ def decode_valid_batch(body: bytes, now: dt.datetime) -> list[Event] | None:
 
 def _patterns_all_match(events: list[Event]) -> bool:
     """``_check_patterns`` for a batch: each checked field's values gathered in C, only unseen ones matched."""
-    by_type: dict[type, list[Event]] = {}
-    for event in events:
-        by_type.setdefault(type(event), []).append(event)
-    for event_type, typed in by_type.items():
+    types = list(map(type, events))
+    present = dict.fromkeys(types)
+    for event_type in present:
+        if len(present) == 1:
+            typed = events
+        else:
+            typed = list(itertools.compress(events, map(operator.is_, types, itertools.repeat(event_type))))
         for attr, default, checks, values in _CHECK_PLANS[event_type]:
-            present = [e for e in typed if getattr(e, attr) is not default] if attr else typed
-            if not present:
-                continue
-            for (_, _, regex, keys, matched), column in zip(checks, zip(*map(values, present))):
+            if attr:
+                structs = list(map(operator.attrgetter(attr), typed))
+                if structs.count(default) == len(typed):  # identity first, in C: the group absent from every event
+                    continue
+                checked = [event for event, struct in zip(typed, structs) if struct is not default]
+            else:
+                checked = typed
+            for (_, _, regex, keys, matched), column in zip(checks, zip(*map(values, checked))):
                 distinct = set().union(*(v for v in column if v is not None)) if keys else set(column)
                 distinct.discard(None)
                 for text in distinct - matched:

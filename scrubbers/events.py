@@ -1,4 +1,4 @@
-"""Turn validated events into storable rows, field by field, by each field's privacy class.
+"""Turn validated events into storable rows, column by column, by each field's privacy class.
 
 The plan for each event type is derived from the schema's ``Pii`` annotations
 (schemas/events.py), so there is no second list of field names to keep in step:
@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import Counter
-from collections.abc import Callable
 import operator
+import uuid
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -31,6 +32,15 @@ class _Field:
     column: str  # where it goes in EventRow
     pii: Pii
     allowlist: str | None
+    optional: bool = True  # may be None (absent); False only where the schema requires the field
+    mapping: bool = False  # a dict (count keys, attributes), not a single value
+    textual: bool = False  # a string, or a dict keyed by strings: what the identifier check reads
+    order: int = 0  # the field's place in its event type's plan: free texts are scrubbed in this order
+
+    @property
+    def position(self) -> int:
+        """The field's column in EventRow's field order."""
+        return _COLUMN_INDEX[self.column]
 
     @property
     def get(self) -> Callable[[Any], Any]:
@@ -38,10 +48,15 @@ class _Field:
 
 
 class ScrubbedBatch(msgspec.Struct, frozen=True):
-    # Each row's values in EventRow's field order: the spool's encoder reads them as they are, since building
-    # EventRow structs and taking them apart again cost a worker 0.3 µs an event.
-    event_values: list[list[Any]]
+    # One sequence per EventRow field, in field order, each holding that column's value for every event in
+    # batch order: the spool's encoder writes ClickHouse's columns from them as they are (sink.native).
+    columns: list[Sequence[Any]]
     report: list[ScrubCountRow]
+
+    @property
+    def event_values(self) -> list[tuple[Any, ...]]:
+        """Each row's values in EventRow's field order."""
+        return list(zip(*self.columns))
 
     @property
     def rows(self) -> list[EventRow]:
@@ -57,7 +72,8 @@ def _plan(event_type: type[msgspec.Struct]) -> tuple[_Field, ...]:
             node = info.type
             extra = getattr(node, "extra", None) or {}
             inner = getattr(node, "type", node)
-            if isinstance(inner, msgspec.inspect.UnionType):  # Optional[...]
+            optional = isinstance(inner, msgspec.inspect.UnionType)
+            if optional:  # Optional[...]
                 inner = next(t for t in inner.types if not isinstance(t, msgspec.inspect.NoneType))
                 extra = getattr(inner, "extra", None) or extra
                 inner = getattr(inner, "type", inner)
@@ -70,7 +86,10 @@ def _plan(event_type: type[msgspec.Struct]) -> tuple[_Field, ...]:
             column = "_".join(path)
             if pii is Pii.LINKABLE_ID:
                 column = column.removesuffix("_id") + "_hash"
-            fields.append(_Field(path, column, pii, extra.get("allowlist")))
+            mapping = isinstance(inner, msgspec.inspect.DictType)
+            key = getattr(inner.key_type, "type", inner.key_type) if mapping else inner
+            textual = isinstance(key, msgspec.inspect.StrType)
+            fields.append(_Field(path, column, pii, extra.get("allowlist"), optional, mapping, textual, len(fields)))
 
     walk(event_type, ())
     return tuple(fields)
@@ -96,52 +115,6 @@ _ROW_DEFAULTS = tuple(
 )
 
 
-@dataclass(frozen=True)
-class _Compiled:
-    """A plan split by privacy class, so the hot loop makes no per-field class decision.
-
-    Within each class the fields keep plan order, so ids reach the hasher and free
-    texts reach the text scrubber in the same order as a field-by-field walk.
-    """
-
-    tag: str
-    # NONE and RANDOM_ID fields are stored as sent: one getter fetches them all.
-    get_stored: Callable[[Any], tuple[Any, ...]]
-    stored_positions: tuple[int, ...]
-    hashed: tuple[tuple[Callable[[Any], Any], int, str], ...]  # (get, position, id kind)
-    allowlisted: tuple[tuple[Callable[[Any], Any], int, str, str], ...]  # (get, position, column, allowlist)
-    texts: tuple[tuple[Callable[[Any], Any], int, str], ...]  # (get, position, column)
-    keyed_texts: tuple[tuple[Callable[[Any], Any], int, str, str], ...]  # (get, position, column, key allowlist)
-    get_all_texts: Callable[[Any], tuple[Any, ...]]  # the values of both kinds of text, in one call
-
-    def bind(self, tenant: str, received_at: dt.datetime, policy: TenantPolicy, source: str) -> _Bound:
-        """What stays the same for every event of this type in one batch."""
-        row = list(_ROW_DEFAULTS)
-        row[_TENANT], row[_RECEIVED_AT], row[_TYPE], row[_SOURCE] = tenant, received_at, self.tag, source
-        row[_RETENTION] = policy.retention_days
-        return _Bound(
-            row,
-            self.get_stored,
-            self.stored_positions,
-            self.hashed,
-            tuple((get, position, column, policy.allowlist(name)) for get, position, column, name in self.allowlisted),
-            self.texts,
-            tuple((get, position, column, policy.allowlist(name)) for get, position, column, name in self.keyed_texts),
-        )
-
-
-class _Bound(NamedTuple):
-    """A compiled plan with one batch's tenant, clock and allowlists filled in."""
-
-    row: list[Any]  # copied per event, never filled in place
-    get_stored: Callable[[Any], tuple[Any, ...]]
-    stored_positions: tuple[int, ...]
-    hashed: tuple[tuple[Callable[[Any], Any], int, str], ...]
-    allowlisted: tuple[tuple[Callable[[Any], Any], int, str, frozenset[str]], ...]
-    texts: tuple[tuple[Callable[[Any], Any], int, str], ...]
-    keyed_texts: tuple[tuple[Callable[[Any], Any], int, str, frozenset[str]], ...]
-
-
 def _getter_of_all(paths: list[str]) -> Callable[[Any], tuple[Any, ...]]:
     """One call that fetches several fields as a tuple, whatever their number."""
     if not paths:
@@ -152,56 +125,128 @@ def _getter_of_all(paths: list[str]) -> Callable[[Any], tuple[Any, ...]]:
     return operator.attrgetter(*paths)
 
 
+_HANDLED = frozenset({Pii.NONE, Pii.RANDOM_ID, Pii.LINKABLE_ID, Pii.ALLOWLIST, Pii.FREE_TEXT, Pii.IDENTIFIER, Pii.KEYED_TEXT})
 _TEXT_CLASSES = (Pii.FREE_TEXT, Pii.IDENTIFIER, Pii.KEYED_TEXT)  # what the text scrubber reads
 
 
-def _compile(event_type: type, plan: tuple[_Field, ...]) -> _Compiled:
-    stored_paths, stored_positions, hashed, allowlisted, texts, keyed_texts = [], [], [], [], [], []
-    for f in plan:
-        position = _COLUMN_INDEX[f.column]
-        if f.pii is Pii.NONE or f.pii is Pii.RANDOM_ID:
-            stored_paths.append(".".join(f.attrs))
-            stored_positions.append(position)
-        elif f.pii is Pii.LINKABLE_ID:
-            hashed.append((f.get, position, f.attrs[-1]))  # same kind as the rights endpoints hash
-        elif f.pii is Pii.ALLOWLIST:
-            allowlisted.append((f.get, position, f.column, f.allowlist))
-        elif f.pii is Pii.FREE_TEXT or f.pii is Pii.IDENTIFIER:
-            texts.append((f.get, position, f.column))
-        elif f.pii is Pii.KEYED_TEXT:
-            keyed_texts.append((f.get, position, f.column, f.allowlist))
-        else:  # a new class needs a decision here: failing at import stores nothing undecided
-            raise TypeError(f"unhandled privacy class {f.pii}")
-    return _Compiled(
-        tag=event_type.__struct_config__.tag,
-        get_stored=_getter_of_all(stored_paths),
-        stored_positions=tuple(stored_positions),
-        hashed=tuple(hashed),
-        allowlisted=tuple(allowlisted),
-        texts=tuple(texts),
-        keyed_texts=tuple(keyed_texts),
-        get_all_texts=_getter_of_all([".".join(f.attrs) for f in plan if f.pii in _TEXT_CLASSES]),
+class _SubStruct(NamedTuple):
+    default: msgspec.Struct  # the instance every event that leaves the sub-struct out holds
+    fields: tuple[_Field, ...]
+    getters: tuple[Callable[[Any], Any], ...]  # each field's value from the sub-struct
+
+
+class _Gathering(NamedTuple):
+    """How fields of a batch are read column by column, whatever its mix of event types.
+
+    The fields every event type shares (``_EventBase``'s) are fetched for the whole batch in one C call
+    per event, so they come out in batch order; each type's own fields are fetched from its events alone.
+    msgspec gives every event that leaves an optional sub-struct (``sdk``, ``device``, ...) out the same
+    default instance, so one identity count skips the sub-struct's fields for a batch: our own SDKs send none.
+    """
+
+    common: tuple[_Field, ...]
+    sub_structs: tuple[_SubStruct, ...]
+    get_common: Callable[[Any], tuple[Any, ...]]  # the common fields' values, then the sub-struct instances
+    own: dict[type, tuple[tuple[_Field, ...], Callable[[Any], tuple[Any, ...]]]]
+
+    def columns(self, events: Sequence[Event], types: list[type]) -> Iterator[tuple[_Field, Sequence[Any], list[int] | None]]:
+        """Each field's values: of the whole batch in batch order (positions None), or of the events at positions."""
+        count = len(events)
+        if not count:
+            return
+        gathered = list(zip(*map(self.get_common, events)))
+        yield from zip(self.common, gathered, itertools.repeat(None))
+        for (default, fields, getters), structs in zip(self.sub_structs, gathered[len(self.common) :]):
+            if structs.count(default) == count:  # identity first: in C, no field compared
+                continue
+            for f, get in zip(fields, getters):
+                yield f, list(map(get, structs)), None
+        present = dict.fromkeys(types)
+        for event_type in present:
+            fields, get_own = self.own[event_type]
+            if not fields:
+                continue
+            if len(present) == 1:
+                yield from zip(fields, zip(*map(get_own, events)), itertools.repeat(None))
+                continue
+            positions = list(itertools.compress(range(count), map(operator.is_, types, itertools.repeat(event_type))))
+            typed = [events[i] for i in positions]
+            yield from zip(fields, zip(*map(get_own, typed)), itertools.repeat(positions))
+
+
+def _gathering(plans: dict[type, tuple[_Field, ...]]) -> _Gathering:
+    first, *others = plans.values()
+    shared = 0  # the plans' common prefix: the base struct's fields come first in every event type
+    while shared < len(first) and all(shared < len(plan) and plan[shared] == first[shared] for plan in others):
+        shared += 1
+    defaults = [
+        {f.name: f.default for f in msgspec.structs.fields(t) if isinstance(f.default, msgspec.Struct)} for t in plans
+    ]
+    skippable = {attr for attr, default in defaults[0].items() if all(d.get(attr) is default for d in defaults)}
+    common = [f for f in first[:shared] if f.attrs[0] not in skippable]
+    by_sub_struct: dict[str, list[_Field]] = {}
+    for f in first[:shared]:
+        if f.attrs[0] in skippable:
+            by_sub_struct.setdefault(f.attrs[0], []).append(f)
+    sub_structs = tuple(
+        _SubStruct(defaults[0][attr], tuple(fields), tuple(operator.attrgetter(".".join(f.attrs[1:])) for f in fields))
+        for attr, fields in by_sub_struct.items()
+    )
+    return _Gathering(
+        tuple(common),
+        sub_structs,
+        _getter_of_all([".".join(f.attrs) for f in common] + list(by_sub_struct)),
+        {t: (plan[shared:], _getter_of_all([".".join(f.attrs) for f in plan[shared:]])) for t, plan in plans.items()},
     )
 
 
-_COMPILED = {t: _compile(t, plan) for t, plan in _PLANS.items()}
+def _checked_classes(plan: tuple[_Field, ...]) -> tuple[_Field, ...]:
+    """The plan, once every field's class is one this module handles: failing at import stores nothing undecided."""
+    for f in plan:
+        if f.pii not in _HANDLED:
+            raise TypeError(f"unhandled privacy class {f.pii}")
+    return plan
+
+
+_SCRUBBED = _gathering({t: _checked_classes(plan) for t, plan in _PLANS.items()})
+
+
+def _structured(f: _Field) -> bool:
+    """Where the identifier check looks: every stored-as-sent and allowlisted string (and dict key)."""
+    return f.pii in (Pii.NONE, Pii.ALLOWLIST) and f.textual
+
+
+_STRUCTURED_FIELDS = {t: tuple(filter(_structured, plan)) for t, plan in _PLANS.items()}
+_GET_STRUCTURED = {t: _getter_of_all([".".join(f.attrs) for f in fields]) for t, fields in _STRUCTURED_FIELDS.items()}
+_TAGS = {t: t.__struct_config__.tag for t in _PLANS}
 _TENANT, _RECEIVED_AT, _TYPE, _SOURCE, _RETENTION = (
     _COLUMN_INDEX[c] for c in ("tenant", "received_at", "type", "source", "retention_days")
 )
-
-
-def _structured_strings(plan: tuple[_Field, ...]) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
-    """The stored-as-sent and allowlisted fields of a plan: their dotted names, and one getter of all their values.
-
-    Where no free-text rule looks. One ``attrgetter`` call fetches every value in C: a getter per field
-    was 12 µs of each structured event once the SDK fields (sdk, device, runtime, browser) were added.
-    """
-    fields = [f for f in plan if f.pii in (Pii.NONE, Pii.ALLOWLIST)]
-    return tuple(".".join(f.attrs) for f in fields), _getter_of_all([".".join(f.attrs) for f in fields])
-
-
-_STRUCTURED = {t: _structured_strings(plan) for t, plan in _PLANS.items()}
+_GET_INT = operator.attrgetter("int")
+_NIL_ID = uuid.UUID(int=0)
 _SAFE_VALUES_LIMIT = 20_000  # structured values already seen to hold no identifier; starts over when full
+
+# A free text waiting for the text scrubber: (event position, field order, column position or the kept dict
+# of a keyed text, its key, column name, text).
+_PendingText = tuple[int, int, Any, Any, str, str]
+
+
+class EventColumns(NamedTuple):
+    """A batch of events read once, column by column: what the identifier check, the free-text test and scrubbing
+    each read (``gather``). Reading the columns cost a worker about 0.8 µs an event, once for each of them."""
+
+    events: Sequence[Event]
+    types: list[type]
+    fields: list[tuple[_Field, Sequence[Any], list[int] | None]]  # a field, its values, and whose (None: all)
+
+
+def gather(events: Sequence[Event]) -> EventColumns:
+    types = list(map(type, events))
+    return EventColumns(events, types, list(_SCRUBBED.columns(events, types)))
+
+
+def _columns(batch: EventColumns | Sequence[Event]) -> EventColumns:
+    return batch if isinstance(batch, EventColumns) else gather(batch)
 
 
 class EventScrubber:
@@ -213,35 +258,24 @@ class EventScrubber:
         self._safe: set[str] = set()
 
     @staticmethod
-    def has_free_text(events: list[Event]) -> bool:
+    def has_free_text(batch: EventColumns | Sequence[Event]) -> bool:
         """Whether any event carries a free-text value (the only kind whose scrubbing can cost NER)."""
-        compiled = _COMPILED
-        return any(any(compiled[type(event)].get_all_texts(event)) for event in events)
+        return any(f.pii in _TEXT_CLASSES and any(values) for f, values, _ in _columns(batch).fields)
 
-    def holds_no_identifier(self, events: list[Event]) -> bool:
-        """True if no structured field of any of ``events`` holds an identifier: ``identifier_field`` for a batch.
+    def holds_no_identifier(self, batch: EventColumns | Sequence[Event]) -> bool:
+        """True if no structured field of any event holds an identifier: ``identifier_field`` for a batch.
 
-        Each distinct value is judged once, gathered per event type in C; only values not seen before reach
-        the recognizers. False sends the caller to ``identifier_field``, event by event, for the reasons.
+        Each distinct value is judged once; only values not seen before reach the recognizers. False sends
+        the caller to ``identifier_field``, event by event, for the reasons.
         """
         safe, values = self._safe, set()
-        by_type: dict[type, list[Event]] = {}
-        for event in events:
-            by_type.setdefault(type(event), []).append(event)
-        for event_type, typed in by_type.items():
-            # Column by column: every value of a field has the field's type, or is None when it is optional.
-            for column in zip(*map(_STRUCTURED[event_type][1], typed)):
-                first = column[0]
-                if isinstance(first, str):
-                    values.update(column)
-                elif isinstance(first, dict):  # count keys
-                    values.update(itertools.chain.from_iterable(column))
-                elif first is None:
-                    for value in column:
-                        if isinstance(value, str):
-                            values.add(value)
-                        elif isinstance(value, dict):
-                            values.update(value)
+        for f, column, _ in _columns(batch).fields:
+            if not _structured(f):
+                continue
+            if f.mapping:  # count keys
+                values.update(itertools.chain.from_iterable(filter(None, column)))
+            else:
+                values.update(column)
         values.discard(None)
         for item in values - safe:
             if self._text.identifier_in(item) is not None:
@@ -257,112 +291,153 @@ class EventScrubber:
         Allowlists already keep a PIN out of storage as ``other``; rejecting says so to the app's developers,
         like any other bad value, and never echoes the value.
         """
-        names, get_all = _STRUCTURED[type(event)]
         safe = self._safe
-        for name, value in zip(names, get_all(event)):
-            if isinstance(value, str):
-                if value in safe:
-                    continue
-                items: Any = (value,)
-            elif isinstance(value, dict):  # count keys
-                items = value
-            else:  # absent, or not text (a number, a time, an id)
+        for f, value in zip(_STRUCTURED_FIELDS[type(event)], _GET_STRUCTURED[type(event)](event)):
+            if not value:  # absent, or empty
                 continue
-            for item in items:
+            for item in value if f.mapping else (value,):
                 if item in safe:
                     continue
                 if (entity := self._text.identifier_in(item)) is not None:
-                    return f"{name}: holds an identifier ({entity}); structured fields never take one"
+                    return f"{'.'.join(f.attrs)}: holds an identifier ({entity}); structured fields never take one"
                 if len(safe) >= _SAFE_VALUES_LIMIT:
                     safe.clear()
                 safe.add(item)
         return None
 
     def scrub_batch(
-        self, tenant: str, policy: TenantPolicy, events: list[Event], received_at: dt.datetime, source: str = "native"
+        self,
+        tenant: str,
+        policy: TenantPolicy,
+        batch: EventColumns | Sequence[Event],
+        received_at: dt.datetime,
+        source: str = "native",
     ) -> ScrubbedBatch:
+        """The batch's rows, column by column in batch order, and its scrub report.
+
+        Column by column because a batch's columns repeat: one tenant, app, installation and session per
+        request, so most columns hold one value, judged and hashed once, in C where it can be.
+        """
+        batch = _columns(batch)
+        count, types = len(batch.events), batch.types
         removed: Counter[tuple[str, str]] = Counter()
-        # (row and column index, or an attribute map and its key; column name): where each scrubbed text goes
-        free_text_slots: list[tuple[Any, Any, str]] = []
-        free_texts: list[str] = []
-        free_text_events: list[int] = []  # which event each text belongs to: values found spread within it
-        rows: list[list[Any]] = []
-        hash_id = self._hash
-        # A batch comes from one installation, so its ids repeat: each distinct one is hashed once.
-        # Keyed by the UUID's int, which hashes and compares in C, unlike the UUID itself.
+        texts: list[_PendingText] = []
         # An SDK that gave no id sends the nil UUID (``collector.sources.base.NO_ID``): stored as "", linking nothing.
         hashes: dict[tuple[str, int], str] = {(kind, 0): "" for kind in ("install_id", "session_id")}
-        plans: dict[type, _Bound] = {}  # bound on first use: a small batch pays only for its own types
+        columns: dict[int, Sequence[Any]] = {_TYPE: list(map(_TAGS.__getitem__, types))}
+        for f, values, positions in batch.fields:
+            judged = self._judge(f, values, positions, tenant, policy, removed, texts, hashes)
+            if positions is None:
+                columns[f.position] = judged
+                continue
+            target = columns.get(f.position)
+            if target is None:  # the events of other types keep the column's default
+                target = columns[f.position] = [_ROW_DEFAULTS[f.position]] * count
+            for position, value in zip(positions, judged):
+                target[position] = value
 
-        for event_number, event in enumerate(events):
-            plan = plans.get(type(event))
-            if plan is None:
-                plan = plans[type(event)] = _COMPILED[type(event)].bind(tenant, received_at, policy, source)
-            template, get_stored, stored_positions, hashed, allowlisted, texts, keyed_texts = plan
-            row = template.copy()
-            for position, value in zip(stored_positions, get_stored(event)):
-                if value is not None:
-                    row[position] = value
-            for get, position, kind in hashed:
-                value = get(event)
-                if value is not None:
-                    key = (kind, value.int)
-                    digest = hashes.get(key)
-                    if digest is None:
-                        digest = hashes[key] = hash_id(tenant, kind, value)
-                    row[position] = digest
-            for get, position, column, allowed in allowlisted:  # inline: a call per field cost as much
-                value = get(event)
-                if value is None:
-                    continue
-                if isinstance(value, dict):  # count keys: unknown keys are dropped, never stored as sent
-                    kept = {k: v for k, v in value.items() if k in allowed}
-                    if len(kept) < len(value):
-                        removed[(column, NOT_ALLOWLISTED)] += len(value) - len(kept)
-                    row[position] = kept
-                elif value in allowed:
-                    row[position] = value
+        if texts:
+            texts.sort(key=_text_order)  # event by event, then field by field: as a walk of the batch meets them
+            scrubbed = self._text.scrub_grouped([text for *_, text in texts], [event for event, *_ in texts], policy)
+            for (event, _, slot, key, column, _), result in zip(texts, scrubbed, strict=True):
+                kept = result.text if result.text is not None else ""
+                if key is None:
+                    columns[slot][event] = kept
                 else:
-                    removed[(column, NOT_ALLOWLISTED)] += 1
-                    row[position] = OTHER
-            for get, position, column in texts:
-                value = get(event)
-                if value:  # None and "" keep the column's default
-                    free_text_slots.append((row, position, column))
-                    free_texts.append(value)
-                    free_text_events.append(event_number)
-            for get, position, column, allowed in keyed_texts:
-                value = get(event)
-                if not value:
-                    continue
-                kept: dict[str, str] = {}
-                for key, text in value.items():
-                    if key not in allowed:  # a key nobody listed is dropped with its value
-                        removed[(column, NOT_ALLOWLISTED)] += 1
-                        continue
-                    kept[key] = ""
-                    if text:
-                        free_text_slots.append((kept, key, column))
-                        free_texts.append(text)
-                        free_text_events.append(event_number)
-                row[position] = kept
-            rows.append(row)
+                    slot[key] = kept
+                for entity, found in result.removed.items():
+                    removed[(column, entity)] += found
 
-        if free_texts:
-            for (slot, index, column), scrubbed in zip(
-                free_text_slots, self._text.scrub_grouped(free_texts, free_text_events, policy)
-            ):
-                slot[index] = scrubbed.text if scrubbed.text is not None else ""
-                for entity, count in scrubbed.removed.items():
-                    removed[(column, entity)] += count
-
+        constants = {_TENANT: tenant, _RECEIVED_AT: received_at, _SOURCE: source, _RETENTION: policy.retention_days}
         day = received_at.date()
         return ScrubbedBatch(
-            rows,
             [
-                ScrubCountRow(
-                    tenant=tenant, day=day, field=column, entity=entity, count=count, retention_days=policy.retention_days
-                )
-                for (column, entity), count in sorted(removed.items())
+                [constants[position]] * count if position in constants
+                else columns[position] if position in columns
+                else [default] * count
+                for position, default in enumerate(_ROW_DEFAULTS)
+            ],  # fmt: skip
+            [
+                ScrubCountRow(tenant=tenant, day=day, field=column, entity=entity, count=found, retention_days=policy.retention_days)
+                for (column, entity), found in sorted(removed.items())
             ],
         )
+
+    def _judge(
+        self,
+        f: _Field,
+        values: Sequence[Any],
+        positions: list[int] | None,
+        tenant: str,
+        policy: TenantPolicy,
+        removed: Counter[tuple[str, str]],
+        texts: list[_PendingText],
+        hashes: dict[tuple[str, int], str],
+    ) -> Sequence[Any]:
+        """What one field's column stores of ``values`` (its values for the events at ``positions``, or all)."""
+        count, pii, fallback = len(values), f.pii, _ROW_DEFAULTS[f.position]
+        if pii is Pii.NONE or pii is Pii.RANDOM_ID:  # stored as sent
+            if f.optional and None in values:  # absent: the column's default
+                return [fallback if value is None else value for value in values]
+            return values
+        if pii is Pii.LINKABLE_ID:
+            kind = f.attrs[-1]  # same kind as the rights endpoints hash
+            if f.optional and None in values:  # absent: as the nil UUID, stored as "", linking nothing
+                values = [_NIL_ID if value is None else value for value in values]
+            ints = list(map(_GET_INT, values))  # keyed by the UUID's int, which hashes and compares in C
+            if ints.count(ints[0]) == count:  # a batch comes from one installation and session
+                return [self._hash_once(hashes, tenant, kind, values[0], ints[0])] * count
+            return [self._hash_once(hashes, tenant, kind, value, key) for value, key in zip(values, ints)]
+        if pii is Pii.ALLOWLIST:
+            allowed = policy.allowlist(f.allowlist)
+            if f.mapping:  # count keys: unknown keys are dropped, never stored as sent
+                kept = [
+                    fallback if value is None
+                    else value if allowed.issuperset(value)
+                    else {k: v for k, v in value.items() if k in allowed}
+                    for value in values
+                ]  # fmt: skip
+                if dropped := sum(len(value) for value in values if value) - sum(map(len, kept)):
+                    removed[(f.column, NOT_ALLOWLISTED)] += dropped
+                return kept
+            distinct = set(values)
+            if distinct <= allowed:  # the usual column: every value listed
+                return values
+            stored = {value: fallback if value is None else value if value in allowed else OTHER for value in distinct}
+            if off_list := sum(1 for value in values if value is not None and value not in allowed):
+                removed[(f.column, NOT_ALLOWLISTED)] += off_list
+            return list(map(stored.__getitem__, values))
+        events = positions if positions is not None else range(count)
+        if pii is Pii.KEYED_TEXT:
+            if not any(values):
+                return [fallback] * count
+            allowed = policy.allowlist(f.allowlist)
+            filled = [fallback] * count  # one shared empty dict: rows are never changed in place
+            for index, (event, value) in enumerate(zip(events, values)):
+                if not value:
+                    continue
+                kept_texts: dict[str, str] = {}
+                for key, text in value.items():
+                    if key not in allowed:  # a key nobody listed is dropped with its value
+                        removed[(f.column, NOT_ALLOWLISTED)] += 1
+                        continue
+                    kept_texts[key] = ""
+                    if text:
+                        texts.append((event, f.order, kept_texts, key, f.column, text))
+                filled[index] = kept_texts
+            return filled
+        # Free text and identifiers: scrubbed once the whole batch's texts are known (None and "" stay the default).
+        if any(values):
+            texts.extend((event, f.order, f.position, None, f.column, value) for event, value in zip(events, values) if value)
+        return [fallback] * count
+
+    def _hash_once(self, hashes: dict[tuple[str, int], str], tenant: str, kind: str, value: uuid.UUID, key: int) -> str:
+        """A batch comes from one installation, so its ids repeat: each distinct one is hashed once."""
+        digest = hashes.get((kind, key))
+        if digest is None:
+            digest = hashes[(kind, key)] = self._hash(tenant, kind, value)
+        return digest
+
+
+def _text_order(pending: _PendingText) -> tuple[int, int]:
+    return pending[0], pending[1]

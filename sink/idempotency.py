@@ -55,9 +55,18 @@ class IdempotencyWindow:
         self._rotate_if_due()
         prefix = tenant.encode() + b"\x00"
         current, previous = self._current, self._previous
+        event_ids = list(event_ids)
+        try:
+            keys = list(map(prefix.__add__, event_ids))  # the collector's ids are bytes already
+        except TypeError:
+            keys = [prefix + (event_id if isinstance(event_id, bytes) else event_id.bytes) for event_id in event_ids]
+        distinct = set(keys)
+        # The usual request: every id new, none twice. Judged in C, as sets: the event loop runs this for every event.
+        if len(distinct) == len(keys) and current.isdisjoint(distinct) and previous.isdisjoint(distinct):
+            current |= distinct
+            return [True] * len(keys)
         fresh = []
-        for event_id in event_ids:  # the event loop runs this for every event: kept inline
-            key = prefix + (event_id if isinstance(event_id, bytes) else event_id.bytes)
+        for key in keys:
             if key in current or key in previous:
                 fresh.append(False)
             else:

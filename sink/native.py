@@ -111,6 +111,8 @@ def _low_cardinality_part(values: Values) -> LowCardinalityPart:
         return _constant_part(first, len(values))
     keys = dict.fromkeys(itertools.chain(("",), values))
     index = {key: position for position, key in enumerate(keys)}
+    if len(keys) <= 0x100:  # one byte an index: made in C
+        return list(keys), bytes(map(index.__getitem__, values))
     return list(keys), _packed(_INDEX_TYPECODES[_index_width(len(keys))], map(index.__getitem__, values))
 
 
@@ -174,17 +176,42 @@ def _date(values: Values) -> bytes:
     return _packed(_INTEGER_TYPECODES["UInt16"], (value.toordinal() - _EPOCH_DAY for value in values))
 
 
+def uuid_bytes(values: Sequence[uuid.UUID]) -> bytes:
+    """The 16 big-endian bytes of each UUID, joined: encoded in C by msgspec, its framing cut off by ``struct``.
+
+    ``UUID.bytes`` is a Python property; half the time for a batch's ids.
+    """
+    if not values:
+        return b""
+    encoded = _uuid_encoder.encode(values)  # a msgpack array of bin 8: 0xc4, 16, then the bytes
+    return b"".join(_bin16_array(len(values)).unpack_from(encoded, len(encoded) - 18 * len(values)))
+
+
+_uuid_encoder = msgspec.msgpack.Encoder(uuid_format="bytes")
+
+
+@functools.lru_cache(maxsize=64)
+def _bin16_array(count: int) -> struct.Struct:
+    return struct.Struct("2x16s" * count)
+
+
 def _uuid(values: Values) -> bytes:
     # ClickHouse holds a UUID as two little-endian 64-bit halves, the high half first: the big-endian
     # bytes with each half reversed, which a byte swap of 64-bit words does for all of them at once.
-    halves = array.array(_INTEGER_TYPECODES["UInt64"], b"".join([value.bytes for value in values]))
+    halves = array.array(_INTEGER_TYPECODES["UInt64"], uuid_bytes(values))
     halves.byteswap()  # reverses each word's bytes in memory, whatever this machine's own order
     return halves.tobytes()
 
 
 def _integers(name: str) -> Encode:
     typecode = _INTEGER_TYPECODES[name]
-    return lambda values: _packed(typecode, values)
+
+    def encode(values: Values) -> bytes:
+        if values and values.count(values[0]) == len(values):  # one value a column: retention, a count of 0
+            return _packed(typecode, values[:1]) * len(values)
+        return _packed(typecode, values)
+
+    return encode
 
 
 # A record's part of a Map(LowCardinality(String), V) column: each row's entry count, the keys (None if no row has
@@ -267,8 +294,17 @@ def encode_parts(row_type: type[msgspec.Struct], rows: Sequence[Sequence[Any]]) 
     """
     if not rows:
         return b""
-    columns = zip(*rows, strict=True)
-    return _parts_encoder.encode((len(rows), [part(values) for (_, part, _), values in zip(_layout(row_type), columns, strict=True)]))
+    return encode_column_parts(row_type, list(zip(*rows, strict=True)), len(rows))
+
+
+def encode_column_parts(row_type: type[msgspec.Struct], columns: Sequence[Values], rows: int) -> bytes:
+    """``encode_parts`` of rows given column by column, each column ``rows`` long, in ``row_type``'s field order."""
+    if not rows:
+        return b""
+    if any(len(values) != rows for values in columns):
+        raise ValueError("columns differ in length")
+    layout = _layout(row_type)
+    return _parts_encoder.encode((rows, [part(values) for (_, part, _), values in zip(layout, columns, strict=True)]))
 
 
 def assemble(row_type: type[msgspec.Struct], records: Sequence[bytes]) -> bytes:
@@ -400,4 +436,7 @@ def decode_blocks(row_type: type[msgspec.Struct], data: bytes) -> list[msgspec.S
     return rows
 
 
-__all__ = ["NativeFormatError", "assemble", "column_type", "decode_blocks", "decode_parts", "encode_block", "encode_parts"]
+__all__ = [
+    "NativeFormatError", "assemble", "column_type", "decode_blocks", "decode_parts", "encode_block", "encode_column_parts",
+    "encode_parts", "uuid_bytes",
+]  # fmt: skip

@@ -23,7 +23,7 @@ from typing import Any
 import msgspec
 
 from schemas import EventRow, ReleaseHealthRow, ScrubCountRow
-from sink.native import decode_parts, encode_block, encode_parts
+from sink.native import decode_parts, encode_block, encode_column_parts, encode_parts, uuid_bytes
 
 JSON_LINES = "JSONCompactEachRow"  # one JSON array per row, in field order: what records held before Native
 
@@ -59,7 +59,8 @@ def encode_record(
     report: Sequence[ScrubCountRow],
     sessions: Sequence[ReleaseHealthRow] = (),
 ) -> bytes:
-    return encode_record_values(tenant, list(map(msgspec.structs.astuple, events)), report, sessions)
+    columns = list(zip(*map(msgspec.structs.astuple, events))) or [()] * len(EventRow.__struct_fields__)
+    return encode_record_columns(tenant, columns, report, sessions)
 
 
 # Below this many event rows a record is spooled as JSON lines. Column parts save ClickHouse ~4 µs a row, but
@@ -69,23 +70,24 @@ def encode_record(
 MIN_ROWS_FOR_PARTS = 20
 
 
-def encode_record_values(
+def encode_record_columns(
     tenant: str,
-    event_values: Sequence[Sequence[Any]],
+    event_columns: Sequence[Sequence[Any]],
     report: Sequence[ScrubCountRow],
     sessions: Sequence[ReleaseHealthRow] = (),
 ) -> bytes:
-    """``encode_record`` of event rows given as their values in EventRow's field order (what a scrubber builds)."""
+    """``encode_record`` of event rows given column by column, in EventRow's field order (what a scrubber builds)."""
     report_values = list(map(msgspec.structs.astuple, report))
     session_values = list(map(msgspec.structs.astuple, sessions))
-    hashes = [values[_INSTALL_HASH] for values in event_values]
-    if len(event_values) < MIN_ROWS_FOR_PARTS:
+    hashes = list(event_columns[_INSTALL_HASH])
+    if len(hashes) < MIN_ROWS_FOR_PARTS:
         lines = _json.encode_lines
+        event_values = list(zip(*event_columns))
         record = SpoolRecord(tenant, hashes, lines(event_values), lines(report_values), lines(session_values), JSON_LINES)
     else:
-        record = SpoolRecord(tenant, hashes, encode_parts(EventRow, event_values), encode_parts(ScrubCountRow, report_values),
-                             encode_parts(ReleaseHealthRow, session_values), COLUMN_PARTS,
-                             b"".join([values[_EVENT_ID].bytes for values in event_values]))  # fmt: skip
+        record = SpoolRecord(tenant, hashes, encode_column_parts(EventRow, event_columns, len(hashes)),
+                             encode_parts(ScrubCountRow, report_values), encode_parts(ReleaseHealthRow, session_values),
+                             COLUMN_PARTS, uuid_bytes(event_columns[_EVENT_ID]))  # fmt: skip
     return _encoder.encode(record)
 
 

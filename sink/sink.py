@@ -193,13 +193,18 @@ class Sink:
         """
         if tenant in self.offboarded:
             return len(install_hashes)
-        revoked = [(tenant, h) in self.tombstones for h in install_hashes]
-        if all(keep) and not any(revoked):
+        if all(keep) and not self._revoked(tenant, install_hashes):
             await self._spool.append(record, crc)
             return 0
+        revoked = [(tenant, h) in self.tombstones for h in install_hashes]
         kept = keep_events(decode_record(record), [k and not r for k, r in zip(keep, revoked)])
         await self._spool.append(encode(kept))
         return sum(1 for k, r in zip(keep, revoked) if k and r)
+
+    def _revoked(self, tenant: str, install_hashes: list[str]) -> bool:
+        """Whether any of the rows is of an installation whose consent was revoked: each distinct one looked up once."""
+        tombstones = self.tombstones
+        return bool(tombstones) and any((tenant, h) in tombstones for h in set(install_hashes))
 
     async def flush(self, timeout_s: float) -> bool:
         """Store everything acknowledged so far; False if that took longer than ``timeout_s``."""
@@ -306,7 +311,7 @@ class Sink:
         for record in self._read_records(segment):
             if record.tenant in self.offboarded:
                 continue
-            if tombstones and any((record.tenant, h) in tombstones for h in record.install_hashes):
+            if self._revoked(record.tenant, record.install_hashes):
                 record = keep_events(record, [(record.tenant, h) not in tombstones for h in record.install_hashes])
             for table in SPOOLED_TABLES:
                 blobs.setdefault((table.spooled, record.row_format), []).append(getattr(record, table.spooled))

@@ -131,7 +131,7 @@ def test_a_repeated_id_is_hashed_once_per_batch_with_the_same_result():
 def test_an_unhandled_privacy_class_fails_the_plan():
     field = events._Field(("x",), "module", "made_up", None)
     with pytest.raises(TypeError, match="unhandled privacy class made_up"):
-        events._compile(AppStart, (field,))
+        events._checked_classes((field,))
 
 
 def test_a_batch_holds_no_identifier_only_when_no_event_does():

@@ -55,3 +55,12 @@ def test_an_id_is_the_same_whether_given_as_a_uuid_or_its_raw_bytes():
     assert window.claim("acme", ids) == [False] * 3
     window.release("acme", ids[:1])
     assert window.claim("acme", [ids[0].bytes]) == [True]
+
+
+def test_an_id_twice_in_one_request_is_new_once_and_raw_bytes_match_uuids():
+    window = IdempotencyWindow(max_ids=1000, max_age_s=3600)
+    seen, repeated, new = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    window.claim("acme", [seen.bytes])
+    assert window.claim("acme", [repeated.bytes, seen.bytes, repeated.bytes, new.bytes]) == [True, False, False, True]
+    assert window.claim("acme", [repeated, new]) == [False, False]  # a UUID and its 16 bytes are one id
+    assert window.claim("acme", (i for i in [uuid.uuid4().bytes])) == [True]  # any iterable
