@@ -29,8 +29,8 @@ import zlib
 import msgspec
 
 from collector.sources.base import NO_ID, BodyRejected, SourceOptions
-from scrubbers import EventColumns, EventScrubber, IdHasher, TenantPolicy, TextScrubber, gather
-from schemas import EventRow
+from scrubbers import EventScrubber, IdHasher, TenantPolicy, TextScrubber
+from schemas import Columns, EventRow, gather
 from sink.record import encode_record_columns
 
 
@@ -88,7 +88,7 @@ class _Pending(msgspec.Struct):
     request: Decode
     events: list
     sessions: list
-    columns: EventColumns | None = None  # the events read column by column, if the identifier check read them all
+    columns: Columns | None = None  # the events read column by column, if the identifier check read them all
 
 
 # Decoded bodies a worker holds between the two phases. The collector sends Scrub or Discard for every
@@ -145,7 +145,7 @@ def _send_frame(sock: socket.socket, payload: bytes) -> None:
     sock.sendall(FRAME_HEADER.pack(len(payload)) + payload)
 
 
-def _receive_frame(sock: socket.socket) -> bytes | None:
+def _receive_frame(sock: socket.socket) -> bytearray | None:
     """The next frame, or None once the collector has closed its end (or died)."""
     header = _receive_exactly(sock, FRAME_HEADER.size)
     if header is None:
@@ -153,7 +153,8 @@ def _receive_frame(sock: socket.socket) -> bytes | None:
     return _receive_exactly(sock, FRAME_HEADER.unpack(header)[0])
 
 
-def _receive_exactly(sock: socket.socket, size: int) -> bytes | None:
+def _receive_exactly(sock: socket.socket, size: int) -> bytearray | None:
+    """``size`` bytes as received: the decoder reads them in place (a copy of a 1 MiB body is not free)."""
     buffer = bytearray(size)
     view, received = memoryview(buffer), 0
     while received < size:
@@ -161,7 +162,7 @@ def _receive_exactly(sock: socket.socket, size: int) -> bytes | None:
         if count == 0:
             return None
         received += count
-    return bytes(buffer)
+    return buffer
 
 
 def answer(scrubber: EventScrubber, pending: collections.OrderedDict[int, _Pending], request) -> object:
@@ -190,7 +191,7 @@ def decode_phase(scrubber: EventScrubber, request: Decode) -> tuple[BatchResult,
     except BodyRejected as exc:
         return _envelope_error(exc.status, exc.message), None
     events, rejected = [], list(decoded.rejected)
-    columns: EventColumns | None = gather(decoded.events)
+    columns: Columns | None = decoded.columns or gather(decoded.events)
     if scrubber.holds_no_identifier(columns):  # the usual batch: judged in one pass
         events = decoded.events
     else:
@@ -237,7 +238,7 @@ def scrub_phase(scrubber: EventScrubber, held: _Pending, keep_events: list[bool]
     """Scrub and encode only the events (and session rows) the collector kept."""
     request = held.request
     if held.columns is not None and held.events and len(keep_events) == len(held.events) and all(keep_events):
-        events: EventColumns | list = held.columns  # read once already, by the identifier check
+        events: Columns | list = held.columns  # read once already, by the identifier check
     else:
         events = [event for event, keep in zip(held.events, keep_events, strict=True) if keep]
     sessions = [

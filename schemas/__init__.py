@@ -15,7 +15,8 @@ from schemas.events import (
     UsageCounts,
 )
 from schemas.rows import AuditRow, EventRow, OffboardingRow, PurgeRow, ReleaseHealthRow, ScrubCountRow, TombstoneRow, clickhouse_columns
-from schemas.validation import EventRejected, convert_event, decode_envelope, decode_event, decode_valid_batch
+from schemas.columns import Column, Columns, gather
+from schemas.validation import EventRejected, convert_event, decode_envelope, decode_event, decode_valid_batch, decode_valid_columns
 
 __all__ = [
     "EVENT_TYPES",
@@ -27,6 +28,8 @@ __all__ = [
     "ReleaseHealthRow",
     "TombstoneRow",
     "AppStart",
+    "Column",
+    "Columns",
     "Envelope",
     "ErrorEvent",
     "ErrorInfo",
@@ -43,4 +46,6 @@ __all__ = [
     "decode_envelope",
     "decode_event",
     "decode_valid_batch",
+    "decode_valid_columns",
+    "gather",
 ]

@@ -8,7 +8,6 @@ message with every quoted client value removed.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import operator
 import re
 from collections.abc import Callable
@@ -17,6 +16,7 @@ from typing import Any, NamedTuple
 import msgspec
 import msgspec.inspect as mi
 
+from schemas.columns import COMMON_PATHS, Columns, gather, leaf_paths
 from schemas.events import EVENT_TYPES, MAX_EVENTS_PER_BATCH, Envelope, Event
 
 MAX_EVENT_AGE = dt.timedelta(days=180)
@@ -220,6 +220,12 @@ def decode_valid_batch(body: bytes, now: dt.datetime) -> list[Event] | None:
     anywhere, an empty or oversized batch, a bad body) the caller takes that slow path,
     which names each rejected event and its reason.
     """
+    columns = decode_valid_columns(body, now)
+    return list(columns.events) if columns is not None else None
+
+
+def decode_valid_columns(body: bytes, now: dt.datetime) -> Columns | None:
+    """``decode_valid_batch``, with the columns its checks read, for the scrubber to read too."""
     try:
         events = _typed_envelope_decoder.decode(body).events
     except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, UnicodeDecodeError):
@@ -229,35 +235,43 @@ def decode_valid_batch(body: bytes, now: dt.datetime) -> list[Event] | None:
     stamps = list(map(_get_ts, events))
     if max(stamps) > now + MAX_CLOCK_SKEW or min(stamps) < now - MAX_EVENT_AGE:
         return None
-    return events if _patterns_all_match(events) else None
+    columns = gather(events)
+    return columns if _patterns_all_match(columns) else None
 
 
-def _patterns_all_match(events: list[Event]) -> bool:
-    """``_check_patterns`` for a batch: each checked field's values gathered in C, only unseen ones matched."""
-    types = list(map(type, events))
-    present = dict.fromkeys(types)
-    for event_type in present:
-        if len(present) == 1:
-            typed = events
-        else:
-            typed = list(itertools.compress(events, map(operator.is_, types, itertools.repeat(event_type))))
-        for attr, default, checks, values in _CHECK_PLANS[event_type]:
-            if attr:
-                structs = list(map(operator.attrgetter(attr), typed))
-                if structs.count(default) == len(typed):  # identity first, in C: the group absent from every event
-                    continue
-                checked = [event for event, struct in zip(typed, structs) if struct is not default]
-            else:
-                checked = typed
-            for (_, _, regex, keys, matched), column in zip(checks, zip(*map(values, checked))):
-                distinct = set().union(*(v for v in column if v is not None)) if keys else set(column)
-                distinct.discard(None)
-                for text in distinct - matched:
-                    if regex.search(text) is None:
-                        return False
-                    if len(matched) >= _MATCHED_LIMIT:
-                        matched.clear()
-                    matched.add(text)
+def _column_checks() -> dict[tuple[type | None, str], list[tuple[re.Pattern[str], bool, set[str]]]]:
+    """Each pattern check by the column it reads: (None, path) for a field every event type has."""
+    checks: dict[tuple[type | None, str], list[tuple[re.Pattern[str], bool, set[str]]]] = {}
+    for event_type in EVENT_TYPES:
+        for _, _, group, _ in _CHECK_PLANS[event_type]:
+            for check in group:
+                key = (None, check.attrs) if check.attrs in COMMON_PATHS else (event_type, check.attrs)
+                found = checks.setdefault(key, [])
+                if all(check.regex.pattern != regex.pattern or check.keys != keys for regex, keys, _ in found):
+                    found.append((check.regex, check.keys, check.matched))
+    return checks
+
+
+_COLUMN_CHECKS = _column_checks()
+# A check on a path no column holds would never run: failing at import lets no such batch through.
+_UNREAD = {key for key in _COLUMN_CHECKS if key[1] not in (COMMON_PATHS if key[0] is None else leaf_paths(key[0]))}
+if _UNREAD:
+    raise TypeError(f"pattern checks on paths no column holds: {sorted(path for _, path in _UNREAD)}")
+
+
+def _patterns_all_match(columns: Columns) -> bool:
+    """``_check_patterns`` for a batch: each checked column's distinct values, only unseen ones matched."""
+    checks_of = _COLUMN_CHECKS
+    for path, event_type, values, _ in columns.columns:
+        for regex, keys, matched in checks_of.get((event_type, path), ()):
+            distinct = set().union(*(v for v in values if v is not None)) if keys else set(values)
+            distinct.discard(None)
+            for text in distinct - matched:
+                if regex.search(text) is None:
+                    return False
+                if len(matched) >= _MATCHED_LIMIT:
+                    matched.clear()
+                matched.add(text)
     return True
 
 

@@ -1,6 +1,6 @@
 """What may leave the collector: allowlists for structured fields, Presidio for free text."""
 
-from scrubbers.events import NOT_ALLOWLISTED, EventColumns, EventScrubber, ScrubbedBatch, gather
+from scrubbers.events import NOT_ALLOWLISTED, EventScrubber, ScrubbedBatch
 from scrubbers.hashing import IdHasher
 from scrubbers.policy import OTHER, TenantPolicy
 from scrubbers.text import DROPPED, ScrubbedText, TextScrubber
@@ -9,12 +9,10 @@ __all__ = [
     "DROPPED",
     "NOT_ALLOWLISTED",
     "OTHER",
-    "EventColumns",
     "EventScrubber",
     "IdHasher",
     "ScrubbedBatch",
     "ScrubbedText",
     "TenantPolicy",
     "TextScrubber",
-    "gather",
 ]

@@ -12,13 +12,14 @@ import itertools
 from collections import Counter
 import operator
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 import msgspec
 
-from schemas import EVENT_TYPES, Event, EventRow, Pii, ScrubCountRow
+from schemas import EVENT_TYPES, Columns, Event, EventRow, Pii, ScrubCountRow, gather
+from schemas.columns import COMMON_PATHS, leaf_paths
 from scrubbers.hashing import IdHasher
 from scrubbers.policy import OTHER, TenantPolicy
 from scrubbers.text import TextScrubber
@@ -129,77 +130,6 @@ _HANDLED = frozenset({Pii.NONE, Pii.RANDOM_ID, Pii.LINKABLE_ID, Pii.ALLOWLIST, P
 _TEXT_CLASSES = (Pii.FREE_TEXT, Pii.IDENTIFIER, Pii.KEYED_TEXT)  # what the text scrubber reads
 
 
-class _SubStruct(NamedTuple):
-    default: msgspec.Struct  # the instance every event that leaves the sub-struct out holds
-    fields: tuple[_Field, ...]
-    getters: tuple[Callable[[Any], Any], ...]  # each field's value from the sub-struct
-
-
-class _Gathering(NamedTuple):
-    """How fields of a batch are read column by column, whatever its mix of event types.
-
-    The fields every event type shares (``_EventBase``'s) are fetched for the whole batch in one C call
-    per event, so they come out in batch order; each type's own fields are fetched from its events alone.
-    msgspec gives every event that leaves an optional sub-struct (``sdk``, ``device``, ...) out the same
-    default instance, so one identity count skips the sub-struct's fields for a batch: our own SDKs send none.
-    """
-
-    common: tuple[_Field, ...]
-    sub_structs: tuple[_SubStruct, ...]
-    get_common: Callable[[Any], tuple[Any, ...]]  # the common fields' values, then the sub-struct instances
-    own: dict[type, tuple[tuple[_Field, ...], Callable[[Any], tuple[Any, ...]]]]
-
-    def columns(self, events: Sequence[Event], types: list[type]) -> Iterator[tuple[_Field, Sequence[Any], list[int] | None]]:
-        """Each field's values: of the whole batch in batch order (positions None), or of the events at positions."""
-        count = len(events)
-        if not count:
-            return
-        gathered = list(zip(*map(self.get_common, events)))
-        yield from zip(self.common, gathered, itertools.repeat(None))
-        for (default, fields, getters), structs in zip(self.sub_structs, gathered[len(self.common) :]):
-            if structs.count(default) == count:  # identity first: in C, no field compared
-                continue
-            for f, get in zip(fields, getters):
-                yield f, list(map(get, structs)), None
-        present = dict.fromkeys(types)
-        for event_type in present:
-            fields, get_own = self.own[event_type]
-            if not fields:
-                continue
-            if len(present) == 1:
-                yield from zip(fields, zip(*map(get_own, events)), itertools.repeat(None))
-                continue
-            positions = list(itertools.compress(range(count), map(operator.is_, types, itertools.repeat(event_type))))
-            typed = [events[i] for i in positions]
-            yield from zip(fields, zip(*map(get_own, typed)), itertools.repeat(positions))
-
-
-def _gathering(plans: dict[type, tuple[_Field, ...]]) -> _Gathering:
-    first, *others = plans.values()
-    shared = 0  # the plans' common prefix: the base struct's fields come first in every event type
-    while shared < len(first) and all(shared < len(plan) and plan[shared] == first[shared] for plan in others):
-        shared += 1
-    defaults = [
-        {f.name: f.default for f in msgspec.structs.fields(t) if isinstance(f.default, msgspec.Struct)} for t in plans
-    ]
-    skippable = {attr for attr, default in defaults[0].items() if all(d.get(attr) is default for d in defaults)}
-    common = [f for f in first[:shared] if f.attrs[0] not in skippable]
-    by_sub_struct: dict[str, list[_Field]] = {}
-    for f in first[:shared]:
-        if f.attrs[0] in skippable:
-            by_sub_struct.setdefault(f.attrs[0], []).append(f)
-    sub_structs = tuple(
-        _SubStruct(defaults[0][attr], tuple(fields), tuple(operator.attrgetter(".".join(f.attrs[1:])) for f in fields))
-        for attr, fields in by_sub_struct.items()
-    )
-    return _Gathering(
-        tuple(common),
-        sub_structs,
-        _getter_of_all([".".join(f.attrs) for f in common] + list(by_sub_struct)),
-        {t: (plan[shared:], _getter_of_all([".".join(f.attrs) for f in plan[shared:]])) for t, plan in plans.items()},
-    )
-
-
 def _checked_classes(plan: tuple[_Field, ...]) -> tuple[_Field, ...]:
     """The plan, once every field's class is one this module handles: failing at import stores nothing undecided."""
     for f in plan:
@@ -208,7 +138,21 @@ def _checked_classes(plan: tuple[_Field, ...]) -> tuple[_Field, ...]:
     return plan
 
 
-_SCRUBBED = _gathering({t: _checked_classes(plan) for t, plan in _PLANS.items()})
+def _fields_by_column(plans: dict[type, tuple[_Field, ...]]) -> dict[tuple[type | None, str], _Field]:
+    """Each plan field by the column ``schemas.gather`` reads it into: (None, path) for a field every type has."""
+    fields: dict[tuple[type | None, str], _Field] = {}
+    for event_type, plan in plans.items():
+        if [".".join(f.attrs) for f in plan] != leaf_paths(event_type):
+            raise TypeError(f"{event_type.__name__}: the plan and the columns read differ")
+        for f in _checked_classes(plan):
+            path = ".".join(f.attrs)
+            key = (None, path) if path in COMMON_PATHS else (event_type, path)
+            if fields.setdefault(key, f) != f:
+                raise TypeError(f"{path} differs between event types")
+    return fields
+
+
+_FIELDS = _fields_by_column(_PLANS)
 
 
 def _structured(f: _Field) -> bool:
@@ -231,22 +175,8 @@ _SAFE_VALUES_LIMIT = 20_000  # structured values already seen to hold no identif
 _PendingText = tuple[int, int, Any, Any, str, str]
 
 
-class EventColumns(NamedTuple):
-    """A batch of events read once, column by column: what the identifier check, the free-text test and scrubbing
-    each read (``gather``). Reading the columns cost a worker about 0.8 µs an event, once for each of them."""
-
-    events: Sequence[Event]
-    types: list[type]
-    fields: list[tuple[_Field, Sequence[Any], list[int] | None]]  # a field, its values, and whose (None: all)
-
-
-def gather(events: Sequence[Event]) -> EventColumns:
-    types = list(map(type, events))
-    return EventColumns(events, types, list(_SCRUBBED.columns(events, types)))
-
-
-def _columns(batch: EventColumns | Sequence[Event]) -> EventColumns:
-    return batch if isinstance(batch, EventColumns) else gather(batch)
+def _columns(batch: Columns | Sequence[Event]) -> Columns:
+    return batch if isinstance(batch, Columns) else gather(batch)
 
 
 class EventScrubber:
@@ -258,18 +188,23 @@ class EventScrubber:
         self._safe: set[str] = set()
 
     @staticmethod
-    def has_free_text(batch: EventColumns | Sequence[Event]) -> bool:
+    def has_free_text(batch: Columns | Sequence[Event]) -> bool:
         """Whether any event carries a free-text value (the only kind whose scrubbing can cost NER)."""
-        return any(f.pii in _TEXT_CLASSES and any(values) for f, values, _ in _columns(batch).fields)
+        fields = _FIELDS
+        return any(
+            fields[(event_type, path)].pii in _TEXT_CLASSES and any(values)
+            for path, event_type, values, _ in _columns(batch).columns
+        )
 
-    def holds_no_identifier(self, batch: EventColumns | Sequence[Event]) -> bool:
+    def holds_no_identifier(self, batch: Columns | Sequence[Event]) -> bool:
         """True if no structured field of any event holds an identifier: ``identifier_field`` for a batch.
 
         Each distinct value is judged once; only values not seen before reach the recognizers. False sends
         the caller to ``identifier_field``, event by event, for the reasons.
         """
-        safe, values = self._safe, set()
-        for f, column, _ in _columns(batch).fields:
+        safe, values, fields = self._safe, set(), _FIELDS
+        for path, event_type, column, _ in _columns(batch).columns:
+            f = fields[(event_type, path)]
             if not _structured(f):
                 continue
             if f.mapping:  # count keys
@@ -309,7 +244,7 @@ class EventScrubber:
         self,
         tenant: str,
         policy: TenantPolicy,
-        batch: EventColumns | Sequence[Event],
+        batch: Columns | Sequence[Event],
         received_at: dt.datetime,
         source: str = "native",
     ) -> ScrubbedBatch:
@@ -325,7 +260,9 @@ class EventScrubber:
         # An SDK that gave no id sends the nil UUID (``collector.sources.base.NO_ID``): stored as "", linking nothing.
         hashes: dict[tuple[str, int], str] = {(kind, 0): "" for kind in ("install_id", "session_id")}
         columns: dict[int, Sequence[Any]] = {_TYPE: list(map(_TAGS.__getitem__, types))}
-        for f, values, positions in batch.fields:
+        fields = _FIELDS
+        for path, event_type, values, positions in batch.columns:
+            f = fields[(event_type, path)]
             judged = self._judge(f, values, positions, tenant, policy, removed, texts, hashes)
             if positions is None:
                 columns[f.position] = judged

@@ -98,3 +98,47 @@ def test_an_empty_or_oversized_batch_or_a_bad_body_takes_the_slow_path():
     assert validation.decode_valid_batch(_batch(*[_event()] * (validation.MAX_EVENTS_PER_BATCH + 1)), NOW) is None
     assert validation.decode_valid_batch(b'{"events": [', NOW) is None
     assert validation.decode_valid_batch(b'{"events": [], "extra": 1}', NOW) is None
+
+
+_VALID_OF_TYPE = {
+    "app_start": {},
+    "module_view": {"duration_ms": 5},
+    "usage_counts": {"counts": {"branches": 3}},
+    "error": {"error": {"type": "SqliteException", "message": "locked", "stack": ""}},
+    "log": {"log": {"severity": "info", "body": "synced"}},
+}
+
+
+def _typed_event(tag: str, path: str = "", value: object = None) -> bytes:
+    event = {key: value for key, value in msgspec.json.decode(_event()).items() if key != "counts"}
+    event |= {"type": tag, **msgspec.json.decode(msgspec.json.encode(_VALID_OF_TYPE[tag]))}
+    if path:
+        *parents, leaf = path.split(".")
+        node = event
+        for parent in parents:
+            node = node.setdefault(parent, {})
+        node[leaf] = value
+    return msgspec.json.encode(event)
+
+
+def _every_check() -> list[tuple[str, str, bool]]:
+    tags = {t: t.__struct_config__.tag for t in validation.EVENT_TYPES}
+    return [
+        (tags[event_type], check.attrs, check.keys)
+        for event_type in validation.EVENT_TYPES
+        for group in validation._CHECK_PLANS[event_type]
+        for check in group.checks
+    ]
+
+
+@pytest.mark.parametrize(("tag", "path", "keys"), _every_check())
+def test_every_pattern_check_turns_a_mixed_batch_away_from_the_fast_path(tag, path, keys):
+    # Among events of every other type, so the column is read for the events of one type, or for all of them.
+    bad_value = {"Back Office!": "x"} if keys else "Wanjiru's phone!"
+    if path == "counts":
+        bad_value = {"Back Office!": 1}
+    others = [_typed_event(other) for other in _VALID_OF_TYPE]
+    assert validation.decode_valid_batch(_batch(*others), NOW) is not None
+    with pytest.raises(EventRejected):  # the value does break the pattern, event by event
+        decode_event(_typed_event(tag, path, bad_value), NOW)
+    assert validation.decode_valid_batch(_batch(*others, _typed_event(tag, path, bad_value), *others), NOW) is None

@@ -17,7 +17,7 @@ from typing import Any
 
 import msgspec
 
-from schemas import Event
+from schemas import Columns, Event
 from schemas.events import fits
 from schemas.rows import ReleaseHealthRow
 
@@ -50,6 +50,7 @@ class Decoded:
     sessions: list[ReleaseHealthRow] = field(default_factory=list)
     session_keys: list[uuid.UUID] = field(default_factory=list)  # idempotency key of each session row
     ignored: dict[str, int] = field(default_factory=dict)  # item type -> count, acknowledged, not stored
+    columns: Columns | None = None  # ``events`` read column by column, when the decoder's checks read them so
 
     def add(self, index: int, event: Event) -> None:
         self.events.append(event)

@@ -17,7 +17,7 @@ from collector.auth import Role, bearer_key
 from collector.http import error, json_reply, principal
 from collector.pipeline import Outcome, ingest
 from collector.sources.base import BodyRejected, Decoded, SourceOptions
-from schemas import MAX_EVENTS_PER_BATCH, EventRejected, decode_envelope, decode_event, decode_valid_batch
+from schemas import MAX_EVENTS_PER_BATCH, EventRejected, decode_envelope, decode_event, decode_valid_columns
 
 NAME = "native"
 CONTENT_TYPES = ("application/json", "text/plain")
@@ -37,8 +37,9 @@ class Accepted(msgspec.Struct, omit_defaults=True):
 
 def decode(body: bytes, options: SourceOptions, now: dt.datetime) -> Decoded:
     """Runs in a scrubbing worker."""
-    if (valid := decode_valid_batch(body, now)) is not None:  # every event valid: decoded and checked at once
-        return Decoded(total=len(valid), events=valid, positions=list(range(len(valid))))
+    if (valid := decode_valid_columns(body, now)) is not None:  # every event valid: decoded and checked at once
+        events = list(valid.events)
+        return Decoded(total=len(events), events=events, positions=list(range(len(events))), columns=valid)
     try:
         raw_events = decode_envelope(body)
     except EventRejected as exc:
