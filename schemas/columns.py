@@ -41,7 +41,7 @@ class Columns(NamedTuple):
     columns: list[Column]
 
 
-def _getter_of_all(paths: list[str]) -> Callable[[Any], tuple[Any, ...]]:
+def getter_of_all(paths: list[str]) -> Callable[[Any], tuple[Any, ...]]:
     """One call that fetches several fields as a tuple, whatever their number."""
     if not paths:
         return lambda event: ()
@@ -103,8 +103,8 @@ def _plan(event_types: Sequence[type]) -> _Plan:
             _SubStruct(defaults[0][top], tuple(f"{top}.{rest}" for rest in rests), tuple(map(operator.attrgetter, rests)))
             for top, rests in by_sub_struct.items()
         ),
-        _getter_of_all(common + list(by_sub_struct)),
-        {t: (tuple(paths[shared:]), _getter_of_all(paths[shared:])) for t, paths in leaves.items()},
+        getter_of_all(common + list(by_sub_struct)),
+        {t: (tuple(paths[shared:]), getter_of_all(paths[shared:])) for t, paths in leaves.items()},
     )
 
 
@@ -144,4 +144,4 @@ def gather(events: Sequence[Event]) -> Columns:
     return Columns(events, types, list(_read(events, types)))
 
 
-__all__ = ["COMMON_PATHS", "Column", "Columns", "gather", "leaf_paths"]
+__all__ = ["COMMON_PATHS", "Column", "Columns", "gather", "getter_of_all", "leaf_paths"]

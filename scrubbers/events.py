@@ -19,7 +19,7 @@ from typing import Any
 import msgspec
 
 from schemas import EVENT_TYPES, Columns, Event, EventRow, Pii, ScrubCountRow, gather
-from schemas.columns import COMMON_PATHS, leaf_paths
+from schemas.columns import COMMON_PATHS, getter_of_all, leaf_paths
 from scrubbers.hashing import IdHasher
 from scrubbers.policy import OTHER, TenantPolicy
 from scrubbers.text import TextScrubber
@@ -116,16 +116,6 @@ _ROW_DEFAULTS = tuple(
 )
 
 
-def _getter_of_all(paths: list[str]) -> Callable[[Any], tuple[Any, ...]]:
-    """One call that fetches several fields as a tuple, whatever their number."""
-    if not paths:
-        return lambda event: ()
-    if len(paths) == 1:  # attrgetter gives a bare value, not a 1-tuple, for a single path
-        get = operator.attrgetter(paths[0])
-        return lambda event: (get(event),)
-    return operator.attrgetter(*paths)
-
-
 _HANDLED = frozenset({Pii.NONE, Pii.RANDOM_ID, Pii.LINKABLE_ID, Pii.ALLOWLIST, Pii.FREE_TEXT, Pii.IDENTIFIER, Pii.KEYED_TEXT})
 _TEXT_CLASSES = (Pii.FREE_TEXT, Pii.IDENTIFIER, Pii.KEYED_TEXT)  # what the text scrubber reads
 
@@ -161,7 +151,7 @@ def _structured(f: _Field) -> bool:
 
 
 _STRUCTURED_FIELDS = {t: tuple(filter(_structured, plan)) for t, plan in _PLANS.items()}
-_GET_STRUCTURED = {t: _getter_of_all([".".join(f.attrs) for f in fields]) for t, fields in _STRUCTURED_FIELDS.items()}
+_GET_STRUCTURED = {t: getter_of_all([".".join(f.attrs) for f in fields]) for t, fields in _STRUCTURED_FIELDS.items()}
 _TAGS = {t: t.__struct_config__.tag for t in _PLANS}
 _TENANT, _RECEIVED_AT, _TYPE, _SOURCE, _RETENTION = (
     _COLUMN_INDEX[c] for c in ("tenant", "received_at", "type", "source", "retention_days")
