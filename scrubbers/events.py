@@ -43,10 +43,6 @@ class _Field:
         """The field's column in EventRow's field order."""
         return _COLUMN_INDEX[self.column]
 
-    @property
-    def get(self) -> Callable[[Any], Any]:
-        return operator.attrgetter(".".join(self.attrs))
-
 
 class ScrubbedBatch(msgspec.Struct, frozen=True):
     # One sequence per EventRow field, in field order, each holding that column's value for every event in
