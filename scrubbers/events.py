@@ -12,7 +12,7 @@ import itertools
 from collections import Counter
 import operator
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
