@@ -148,3 +148,26 @@ def test_a_batch_holds_no_identifier_only_when_no_event_does():
     ):
         assert not scrubber.holds_no_identifier([*clean, bad])
         assert [scrubber.identifier_field(e) is not None for e in [*clean, bad]] == [False, False, False, True]
+
+
+def test_a_mixed_batch_gives_each_event_the_row_it_gets_alone():
+    from schemas.events import Device, LogEvent, LogInfo, Sdk  # noqa: PLC0415
+
+    evts = [
+        UsageCounts(**_base(event_id=uuid.UUID(int=20)), counts={"users": 3, "secret": 1}),
+        ModuleView(**_base(event_id=uuid.UUID(int=21), install_id=uuid.UUID(int=9), module="hr"), duration_ms=7),
+        ErrorEvent(**_base(event_id=uuid.UUID(int=22), sdk=Sdk(name="sentry.dotnet", version="5.0.0")),
+                   error=ErrorInfo(type="E", message="first", stack="")),  # fmt: skip
+        AppStart(**_base(event_id=uuid.UUID(int=23), locale="en-KE", device=Device(family="Desktop"))),
+        LogEvent(**_base(event_id=uuid.UUID(int=24), attributes={"users": "kept", "nobody": "dropped"}),
+                 log=LogInfo(severity="info", body="synced")),  # fmt: skip
+        ModuleView(**_base(event_id=uuid.UUID(int=25)), duration_ms=9),
+    ]
+    policy = TenantPolicy(apps=frozenset({"pos"}), modules=frozenset({"sales"}), count_keys=frozenset({"users"}),
+                          attribute_keys=frozenset({"users"}))  # fmt: skip
+    batch, _ = _scrub(evts, policy)
+    alone = [_scrub([event], policy)[0].rows[0] for event in evts]
+    assert batch.rows == alone  # types interleaved, sub-structs and attributes on some events only
+    assert [r.event_id for r in batch.rows] == [e.event_id for e in evts]
+    assert batch.rows[2].sdk_name == "sentry.dotnet" and batch.rows[3].sdk_name == ""
+    assert batch.rows[4].attributes == {"users": "KEPT"} and batch.rows[1].module == OTHER
