@@ -165,6 +165,7 @@ CASES = {
     ]),
     "sql_values": (SqlValueRecognizer, [
         ("The duplicate key value is (Olive).", ["Olive"]),
+        ("DETAIL: Key (email)=(jane@example.com) already exists.", ["jane@example.com"]),
         ("Duplicate entry 'jane@example.com' for key 'users.email'", ["jane@example.com"]),
         ("Duplicate entry ‘wambui_1287’ for key ‘users.name’", ["wambui_1287"]),
         ("Executed DbCommand [Parameters=[@p0='Mary Jones' (Size = 4000), @p1='5']]", ["Mary Jones"]),

@@ -28,6 +28,39 @@ def key_value_pattern(keys: str, unquoted: str) -> str:
     )
 
 
+# A separator, and read leftwards from it, the key characters before it (past a closing quote and spaces).
+# ``(?i)`` as in the pattern above, so that the characters a case-insensitive key matches are the same.
+_SEPARATOR_CHAR = regex.compile(r"[:=]")
+_TOKEN_BEFORE = regex.compile(r"(?ri)(?P<token>[A-Za-z0-9_.-]++)[\"']?\s{0,3}")
+_MAX_TOKEN = 200
+
+
+class KeyGate:
+    """Whether ``key_value_pattern(keys, ...)`` can match a text at all, far cheaper than searching for it.
+
+    A search for the keys themselves tries the whole alternation at every character; this goes to each
+    ``:`` or ``=``, reads the token before it, and asks whether that token, or a part after one of its
+    ``_ . -``, is a key. Every match of the full pattern has such a token, so a text it turns away has
+    none. (A token longer than ``_MAX_TOKEN`` is read from its cut: more parts to ask, never fewer.)
+    """
+
+    def __init__(self, keys: str):
+        self._key = regex.compile(r"(?i)(?:" + keys + r")")
+
+    def search(self, text: str, timeout: float | None = None) -> bool:
+        """Truthy when ``text`` may hold a pair, like a precheck pattern's ``search`` (``RegexRecognizer``)."""
+        fullmatch = self._key.fullmatch
+        for separator in _SEPARATOR_CHAR.finditer(text, timeout=timeout):
+            at = separator.start()
+            before = _TOKEN_BEFORE.match(text, max(0, at - _MAX_TOKEN), at, timeout=timeout)
+            if before is None:
+                continue
+            token = before.group("token")
+            if fullmatch(token) or any(c in "_.-" and fullmatch(token, i + 1) for i, c in enumerate(token)):
+                return True
+        return False
+
+
 _CALLED = regex.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
 
 

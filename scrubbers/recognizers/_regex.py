@@ -10,12 +10,40 @@ scrubber's per-text time budget (see ``_budget.py``).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 import regex
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from scrubbers.recognizers._budget import UNLIMITED, TimeBudget
+
+if TYPE_CHECKING:
+    from scrubbers.recognizers._keyvalue import KeyGate
+
+
+# Digits, each at most one space, dot or hyphen from the next ("4111 1111 1111 1111", "0712-345678").
+_DIGIT_RUN = regex.compile(r"\d(?:[\s.-]?\d)*")
+
+
+@functools.lru_cache(maxsize=8)
+def longest_digit_run(text: str) -> int:
+    """Characters in the longest digit run of ``text``: an upper bound on the digits any number rule finds.
+
+    Remembered for the last few texts, since every number rule asks it of the same text in turn.
+    """
+    return max(map(len, _DIGIT_RUN.findall(text)), default=0)
+
+
+class AnyOf:
+    """A precheck that passes when any of its checks does (patterns, or ``KeyGate`` for key-value rules)."""
+
+    def __init__(self, *checks: "str | KeyGate"):
+        self._checks = [regex.compile(check) if isinstance(check, str) else check for check in checks]
+
+    def search(self, text: str, timeout: float | None = None) -> bool:
+        return any(check.search(text, timeout=timeout) for check in self._checks)
 
 
 class RegexRecognizer(EntityRecognizer):
@@ -31,12 +59,17 @@ class RegexRecognizer(EntityRecognizer):
         validate: Callable[[str], bool] | None = None,
         flags: int = 0,
         name: str | None = None,
-        precheck: str | None = None,
+        precheck: "str | AnyOf | KeyGate | None" = None,
+        min_digits: int = 0,
     ):
         self._patterns = [p if isinstance(p, regex.Pattern) else regex.compile(p, flags) for p in patterns]
-        # A necessary condition for any match (a literal such as "@", or a short pattern),
-        # tested first: most texts fail it, and then the full patterns never run.
-        self._precheck = regex.compile(precheck) if precheck else None
+        # A necessary condition for any match (a literal such as "@", a short pattern, or a
+        # KeyGate for key-value rules), tested first: most texts fail it, and then the full
+        # patterns never run.
+        self._precheck = regex.compile(precheck) if isinstance(precheck, str) else precheck
+        # For number rules: every match holds a digit run this long (see ``longest_digit_run``). Error texts
+        # are full of short numbers (lines, counts, ms) and rarely hold a 10-digit one.
+        self._min_digits = min_digits
         self._score = score
         self._validate = validate
         super().__init__(supported_entities=[entity], name=name or type(self).__name__)
@@ -53,6 +86,8 @@ class RegexRecognizer(EntityRecognizer):
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Character spans of every (validated) value in ``text``."""
+        if self._min_digits and longest_digit_run(text) < self._min_digits:
+            return []
         if self._precheck is not None and not self._precheck.search(text):
             return []
         found = []

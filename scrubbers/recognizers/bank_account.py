@@ -20,4 +20,4 @@ BANK_ACCOUNT = (
 
 class BankAccountRecognizer(RegexRecognizer):
     def __init__(self):
-        super().__init__("BANK_ACCOUNT", [BANK_ACCOUNT], score=0.8)
+        super().__init__("BANK_ACCOUNT", [BANK_ACCOUNT], score=0.8, min_digits=10)

@@ -40,7 +40,7 @@ _GROUP = regex.compile(r"\d+")
 
 class PaymentCardRecognizer(RegexRecognizer):
     def __init__(self):
-        super().__init__("CREDIT_CARD", [CARD], score=0.9)
+        super().__init__("CREDIT_CARD", [CARD], score=0.9, min_digits=13)
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Each run of digit groups that holds a card, trying its inner runs when the whole is not one.

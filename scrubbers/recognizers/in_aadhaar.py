@@ -37,4 +37,4 @@ def verhoeff_valid(number: str) -> bool:
 
 class AadhaarRecognizer(RegexRecognizer):
     def __init__(self):
-        super().__init__("AADHAAR", [IN_AADHAAR_GROUPED, IN_AADHAAR_PLAIN], score=0.7, validate=verhoeff_valid)
+        super().__init__("AADHAAR", [IN_AADHAAR_GROUPED, IN_AADHAAR_PLAIN], score=0.7, validate=verhoeff_valid, min_digits=12)

@@ -15,4 +15,4 @@ IN_PHONE = r"(?<![\w+/.-])(?:(?:\+|00)91[\s-]?|91|0)?[6-9]\d{4}[\s-]?\d{5}(?!\w)
 
 class IndiaPhoneRecognizer(RegexRecognizer):
     def __init__(self):
-        super().__init__("PHONE", [IN_PHONE], score=0.7)
+        super().__init__("PHONE", [IN_PHONE], score=0.7, min_digits=10)

@@ -21,4 +21,4 @@ KE_NATIONAL_ID = (
 
 class KenyaNationalIdRecognizer(RegexRecognizer):
     def __init__(self):
-        super().__init__("NATIONAL_ID", [KE_NATIONAL_ID], score=0.7)
+        super().__init__("NATIONAL_ID", [KE_NATIONAL_ID], score=0.7, min_digits=7)

@@ -64,7 +64,8 @@ class ProductRecognizer(RegexRecognizer):
         self._drugs = drug_names()
         self._is_common = is_common_word or (lambda word: False)
         self._drug_then_dose = regex.compile(r"(?i)(?<![\w.])(?P<value>" + _WORD + r")(?P<dose>\s" + DOSE + _FORM + r")?")
-        self._dose = regex.compile(r"(?i)" + DOSE)
+        # Only as a gate: a dose starts where a number does ("(?<!\d)"), which spares trying every digit.
+        self._dose = regex.compile(r"(?i)(?<!\d)" + DOSE)
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         found = []

@@ -16,7 +16,7 @@ name this explicit means what it says. Secrets are redacted, never hashed.
 
 import regex
 
-from scrubbers.recognizers._keyvalue import SEPARATOR, is_call, key_value_pattern
+from scrubbers.recognizers._keyvalue import KeyGate, is_call, key_value_pattern
 from scrubbers.recognizers._regex import RegexRecognizer
 
 _KEYS = (
@@ -36,7 +36,6 @@ _OTHER_LANGUAGE_KEYS = (
 PROMPTED_SECRET = (
     r"(?i)(?:" + _OTHER_LANGUAGE_KEYS + r")(?:\s?\([^()\n]{0,20}\))?\s{0,3}[:=]\s{0,3}(?P<value>" + _UNQUOTED + r")"
 )
-_PRECHECK = regex.compile(r"(?i)(?:" + _KEYS + r")" + SEPARATOR)
 _OTHER_LANGUAGE_PRECHECK = regex.compile(r"(?i)" + _OTHER_LANGUAGE_KEYS)
 
 _NOT_SECRETS = frozenset({"null", "none", "nil", "true", "false", "undefined", "redacted", "[redacted]", "***"})
@@ -48,7 +47,7 @@ def _is_secret(value: str) -> bool:
 
 class SecretKeyValueRecognizer(RegexRecognizer):
     def __init__(self):
-        super().__init__("SECRET", [SECRET_VALUE], score=0.9, validate=_is_secret, precheck=_PRECHECK.pattern)
+        super().__init__("SECRET", [SECRET_VALUE], score=0.9, validate=_is_secret, precheck=KeyGate(_KEYS))
         self._prompted = RegexRecognizer("SECRET", [PROMPTED_SECRET], score=0.9, validate=_is_secret)
 
     def spans(self, text: str) -> list[tuple[int, int]]:

@@ -79,17 +79,21 @@ class SqlValueRecognizer(RegexRecognizer):
                 ):
                     continue
                 found.append(match.span("value"))
-        for line in PG_CONTEXT_LINE.finditer(text, timeout=self.budget.remaining()):
+        # Each search below runs only when a literal its pattern needs is in the text (``in`` costs
+        # next to nothing; a search tries its pattern at every character).
+        for line in PG_CONTEXT_LINE.finditer(text, timeout=self.budget.remaining()) if "LINE " in text else ():
             for match in LITERAL.finditer(text, line.start("line"), line.end("line")):
                 found.append(match.span("value"))
-        for match in ORM_PARAMETER.finditer(text, timeout=self.budget.remaining()):
+        for match in ORM_PARAMETER.finditer(text, timeout=self.budget.remaining()) if "@p" in text else ():
             if not _PLAIN.match(match.group("value")):
                 found.append(match.span("value"))
-        for match in ORM_PARAMETERS.finditer(text, timeout=self.budget.remaining()):
+        has_parameters = "[parameters: " in text or "params=" in text
+        for match in ORM_PARAMETERS.finditer(text, timeout=self.budget.remaining()) if has_parameters else ():
             for literal in QUOTED_IN_PARAMETERS.finditer(text, match.start("params"), match.end("params")):
                 if not _PLAIN.match(literal.group("value")):
                     found.append(literal.span("value"))
-        for match in PG_DETAIL.finditer(text, timeout=self.budget.remaining()):
+        has_detail = "Key (" in text or "Failing row contains (" in text or "uplicate " in text
+        for match in PG_DETAIL.finditer(text, timeout=self.budget.remaining()) if has_detail else ():
             if match.group("value") is not None:
                 if not _PLAIN.match(match.group("value")):
                     found.append(match.span("value"))
@@ -97,12 +101,14 @@ class SqlValueRecognizer(RegexRecognizer):
             # The whole row goes: its values hold commas of their own ("Saturday June 4, 2016"), so
             # splitting it would leave pieces of them.
             found.append(match.span("row"))
-        for match in UNQUOTED_VALUES.finditer(text, timeout=self.budget.remaining()):
+        # "insert into " is a statement: without one, no insert's values either.
+        for match in UNQUOTED_VALUES.finditer(text, timeout=self.budget.remaining()) if statement else ():
             rows = [match]
             while (row := NEXT_ROW.match(text, rows[-1].end(), timeout=self.budget.remaining())) is not None:
                 rows.append(row)
             found.extend(row.span("row") for row in rows if "'" not in row.group("row"))  # quoted: the literal rule's
-        for match in ECHOED_INPUT.finditer(text, timeout=self.budget.remaining()):
+        has_echo = "'" in text or '"' in text or "JSON input: " in text
+        for match in ECHOED_INPUT.finditer(text, timeout=self.budget.remaining()) if has_echo else ():
             found.append(match.span("value"))
         return found
 

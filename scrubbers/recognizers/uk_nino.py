@@ -18,4 +18,4 @@ UK_NINO = (
 
 class NationalInsuranceNumberRecognizer(RegexRecognizer):
     def __init__(self):
-        super().__init__("NATIONAL_ID", [UK_NINO], score=0.75)
+        super().__init__("NATIONAL_ID", [UK_NINO], score=0.75, min_digits=6)

@@ -16,4 +16,4 @@ UK_PHONE = (
 
 class UkPhoneRecognizer(RegexRecognizer):
     def __init__(self):
-        super().__init__("PHONE", [UK_PHONE], score=0.7)
+        super().__init__("PHONE", [UK_PHONE], score=0.7, min_digits=9)

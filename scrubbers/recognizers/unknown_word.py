@@ -86,6 +86,8 @@ class UnknownWordRecognizer(RegexRecognizer):
         for match in LETTERS.finditer(text, timeout=self.budget.remaining()):
             start, end = match.span()
             word = match.group()
+            if known(word) and _stands_alone(text, start, end):
+                continue  # a common word between spaces or punctuation: no rule below could take it
             if _in_hex_run(text, start, end) or _LINE_WORD.match(text, end) and _FILE_COLON.search(text, 0, start):
                 continue  # PublicKeyToken=adb9793829ddae60; Database.cs:Zeile 124 (a stack trace in German)
             if reasons and any(s <= start and end <= e for s, e in reasons):
@@ -356,6 +358,28 @@ def _named_by_a_person(text: str, start: int, end: int) -> bool:
 
 # Three or more dotted namespaces and a CamelCase class (two humps at least): how runtimes name a type.
 _QUALIFIED_TYPE = regex.compile(r"(?:[A-Za-z]\w*\.){3,}\p{Lu}\w*?(?:\p{Ll}\p{Lu}|\p{Lu}{2}\p{Ll})\w*")
+
+
+# The neighbours that join a word to nothing: no code shape, path, host, file name or number touches it.
+_ALONE_BEFORE = frozenset(" \t\n\r,;\"'([{!?")
+_ALONE_AFTER = frozenset(" \t\n\r,;\"')]}!?")
+
+
+def _stands_alone(text: str, start: int, end: int) -> bool:
+    """Nothing but space or plain punctuation on either side; a dot or colon after only if it ends there.
+
+    Every rule of ``word_spans`` that can take a known word needs a joiner, a digit, a hyphen, a slash or
+    ``::`` beside it, so a known word that stands alone is kept without asking them (most words do).
+    """
+    if start > 0 and text[start - 1] not in _ALONE_BEFORE:
+        return False
+    if end == len(text):
+        return True
+    after = text[end]
+    if after in _ALONE_AFTER:
+        return True
+    following = text[end + 1 : end + 2]
+    return (after == "." and not following.isalnum()) or (after == ":" and following != ":")
 
 
 def _path_segment(text: str, start: int, end: int) -> bool:

@@ -20,8 +20,7 @@ import ipaddress
 import regex
 from presidio_analyzer import RecognizerResult
 
-from scrubbers.recognizers._keyvalue import SEPARATOR as _SEPARATOR
-from scrubbers.recognizers._keyvalue import is_call, key_value_pattern
+from scrubbers.recognizers._keyvalue import KeyGate, is_call, key_value_pattern
 from scrubbers.recognizers._regex import RegexRecognizer
 from scrubbers.recognizers._technical import is_technical_value
 from scrubbers.recognizers.person_filters import NOT_NAMES, is_handle, looks_like_code
@@ -70,12 +69,12 @@ class UserValueKeyRecognizer(RegexRecognizer):
             (entity, regex.compile(key_value_pattern(keys, _PERSON_BARE if entity == "PERSON" else _OTHER_BARE)))
             for entity, keys in _KEYS.items()
         ]
-        # Every match has one of the keys right before its separator: one cheap search
-        # for that spares the nine full patterns on the many messages without one.
-        self._precheck = regex.compile(r"(?i)(?:" + "|".join(_KEYS.values()) + r")" + _SEPARATOR)
+        # Every match has one of the keys right before its separator: one cheap look for
+        # that spares the nine full patterns on the many messages without one.
+        self._gate = KeyGate("|".join(_KEYS.values()))
 
     def entity_spans(self, text: str) -> list[tuple[int, int, str]]:
-        if not self._precheck.search(text, timeout=self.budget.remaining()):
+        if not self._gate.search(text, timeout=self.budget.remaining()):
             return []
         found = []
         for entity, pattern in self._by_entity:
