@@ -15,10 +15,10 @@ between the two is the price of strict validation; whatever the collector does
 beyond the second is the price of its other guarantees.
 
 ``POST /api/{project_id}/envelope/`` does the same for a Sentry envelope (header,
-item headers, payloads decoded as plain JSON; ``200 {"id": ...}``). It is not the
-ceiling the Sentry workload is judged against (that is the native one, the same
-for every workload); it is reported beside it, and shows what one event per
-request allows at best and that the load generator can push past the collector.
+item headers, payloads decoded as plain JSON; ``200 {"id": ...}``): the plain-decoding
+ceiling of the Sentry workload, which decodes the same envelopes the collector gets.
+A Sentry SDK sends one event per request, so this is what that allows at best on
+this stack; it also shows that the load generator can push past the collector.
 
 Run: ``python -m bench.ceiling --port P``; prints ``ceiling listening`` when ready.
 """

@@ -26,6 +26,8 @@ WORKLOAD_TITLES = {
 SENTRY_WORKLOADS = ("sentry_errors",)  # one event per request; also driven against the envelope ceiling
 # wrk runs one thread per core it may use: under half a core per thread, it waited on the server, not the reverse.
 GENERATOR_MAX_CORES_PER_THREAD = 0.5
+# A ceiling runs in one process: below this many cores it was not the server that set the rate.
+CEILING_SATURATED_CORES = 0.9
 
 
 def machine() -> dict:
@@ -52,17 +54,27 @@ def _target(name: str, value: float, threshold: float, unit: str, higher_is_bett
             "verdict": "PASS" if passed else "FAIL"}  # fmt: skip
 
 
-def pair_shares(results: dict, workload: str) -> list[float]:
+def plain_ceiling_of(workload: str) -> str:
+    """The plain-decoding ceiling on the workload's own bodies: native batches, or for Sentry the same envelopes.
+
+    Each ceiling decodes exactly what its collector row receives. A Sentry SDK sends one event per request,
+    so the native ceiling (100 events a request) is no ceiling for it: the envelope route of the plain
+    server reached about 2% of it. That comparison is still printed, as reported.
+    """
+    return "envelope_ceiling" if workload in SENTRY_WORKLOADS else "plain_ceiling"
+
+
+def pair_shares(results: dict, workload: str, ceiling_target: str | None = None) -> list[float]:
     """Per repeat, events/s that reached ClickHouse within the window over the plain-decoding ceiling's, measured
     side by side (a pair). Acknowledging faster than storage keeps up only fills the spool, so the lower counts."""
     runs = results["runs"]
-    ours, ceiling = runs[f"collector/{workload}"], runs[f"plain_ceiling/{workload}"]
+    ours, ceiling = runs[f"collector/{workload}"], runs[f"{ceiling_target or plain_ceiling_of(workload)}/{workload}"]
     return [min(acked, landed) / plain
             for acked, landed, plain in zip(ours["acked_per_s_all"], ours["landed_per_s_all"], ceiling["acked_per_s_all"])]  # fmt: skip
 
 
-def _share(results: dict, workload: str) -> float:
-    shares = sorted(pair_shares(results, workload))
+def _share(results: dict, workload: str, ceiling_target: str | None = None) -> float:
+    shares = sorted(pair_shares(results, workload, ceiling_target))
     middle = len(shares) // 2
     return shares[middle] if len(shares) % 2 else (shares[middle - 1] + shares[middle]) / 2
 
@@ -86,8 +98,12 @@ def evaluate(results: dict) -> list[dict]:
     if "templated_errors" in measured:
         targets.append(_target(f"W2 templated errors: {of_plain}", _share(results, "templated_errors") * 100, 15, "%"))
     if "sentry_errors" in measured:
-        targets.append(_target(f"W4 Sentry error envelopes (one event each): {of_plain} (native batches of 100)",
-                               _share(results, "sentry_errors") * 100, 15, "%"))  # fmt: skip
+        targets += [
+            _target(f"W4 Sentry error envelopes (one event each): {of_plain}, decoding the same envelopes",
+                    _share(results, "sentry_errors") * 100, 15, "%"),
+            _target(f"W4 Sentry error envelopes: {of_plain}, native batches of 100 (reported)",
+                    _share(results, "sentry_errors", "plain_ceiling") * 100, 15, "%"),
+        ]  # fmt: skip
     if "unique_errors" in results["scrubbing"]:
         scrubbing = results["scrubbing"]["unique_errors"]
         targets += [
@@ -101,7 +117,7 @@ def evaluate(results: dict) -> list[dict]:
 _SERVER_LABELS = {
     "plain_ceiling": "plain-decoding ceiling",
     "validating_ceiling": "validating ceiling",
-    "envelope_ceiling": "envelope-route ceiling (reported)",
+    "envelope_ceiling": "plain-decoding ceiling, the same envelopes",
 }
 _TARGETS_IN_ORDER = ("plain_ceiling", "validating_ceiling", "envelope_ceiling", "collector")
 
@@ -110,17 +126,20 @@ def _cores(value: float) -> str:
     return "—" if value != value else f"{value:.2f}"  # NaN: not measured for this row
 
 
-def _row(label: str, run: dict, ceiling: float, previous: dict | None = None) -> str:
+def _row(label: str, run: dict, ceiling: float | None, previous: dict | None = None) -> str:
     statuses = ", ".join(f"{k}: {v}" for k, v in sorted(run["statuses"].items()))
     stored = run["target"] == "collector"
     landed = f"{run['landed_per_s']:,.0f}" if stored else "—"
     drained = f"{run['landed_after_drain']:,.0f} / {run['acked_events']:,.0f}" if stored else "—"
     server = _SERVER_LABELS.get(run["target"], run["target"])
+    share = "—" if ceiling is None else f"{run['acked_per_s'] / ceiling:.0%}"
+    if ceiling is None:
+        server += " (native batches of 100; reported)"
     cpu = f"{run['cpu_s_per_100k']:.1f}"
     if stored and previous and previous.get("cpu_s_per_100k") is not None:
         cpu += f" ({previous['cpu_s_per_100k']:.1f})"
     return (
-        f"| {label} | {server} | {run['acked_per_s']:,.0f} | {run['acked_per_s'] / ceiling:.0%} | {landed} "
+        f"| {label} | {server} | {run['acked_per_s']:,.0f} | {share} | {landed} "
         f"| {drained} | {run['p50_ms']:.1f} | {run['p99_ms']:.1f} | {run['max_ms']:.1f} | {run['peak_rss_mib']:,.0f} "
         f"| {cpu} | {_cores(run.get('server_cores', float('nan')))} | {run['generator_cpu_share']:.2f} "
         f"| {run['other_cpu_cores']:.2f} | {statuses} |"
@@ -152,10 +171,14 @@ def markdown(results: dict, previous: dict | None = None) -> str:
     runs = results["runs"]
     for workload in _measured(results):
         title = WORKLOAD_TITLES[workload]
-        ceiling = runs[f"plain_ceiling/{workload}"]["acked_per_s"]
+        judged_by = plain_ceiling_of(workload)
+        ceiling = runs[f"{judged_by}/{workload}"]["acked_per_s"]
         for target in _TARGETS_IN_ORDER:
             if f"{target}/{workload}" in runs:
-                lines.append(_row(title, runs[f"{target}/{workload}"], ceiling, before.get(f"{target}/{workload}")))
+                # A native ceiling beside envelopes is printed for scale, not as a share of anything.
+                native_beside = judged_by != "plain_ceiling" and target in ("plain_ceiling", "validating_ceiling")
+                run = runs[f"{target}/{workload}"]
+                lines.append(_row(title, run, None if native_beside else ceiling, before.get(f"{target}/{workload}")))
     for key, run in results["open_loops"].items():
         label = f"1 structured, open loop at {run['target_rate_per_s']:,.0f} events/s ({key})"
         lines.append(_row(label, run, runs["plain_ceiling/structured"]["acked_per_s"]))
@@ -221,11 +244,12 @@ def sentry_note(results: dict) -> list[str]:
         "breadcrumbs, `extra`, `request` and `server_name`, which the collector parses and drops), sent to "
         "`POST /api/1/envelope/` with `X-Sentry-Auth`; one acknowledged event per `200 {\"id\": ...}`. "
         "Sentry SDKs send one event per request, so each event pays 100× the HTTP overhead (request, auth, "
-        "reply) that a native event pays in a batch of 100. \"Of ceiling\" is still against the same "
-        "plain-decoding ceiling as the other workloads (native batches of 100, workload 2's bodies): that is the "
-        "comparison the target asks for. The envelope-route ceiling row is the same aiohttp + msgspec server "
-        "decoding the envelopes and answering 200: what one event per request allows at best on this stack "
-        "(reported; it is also the generator check for this workload).",
+        "reply) that a native event pays in a batch of 100. Its \"of plain ceiling\" is against the plain-decoding "
+        "ceiling on the same envelopes: the same aiohttp + msgspec server decoding each envelope's header, item "
+        "headers and payload as plain JSON and answering 200, which is what one event per request allows at best "
+        "on this stack, and is also the generator check for this workload. Until 2026-12-02 this target was "
+        "judged against the native ceiling (batches of 100, workload 2's bodies), which the plain server's own "
+        "envelope route reached only about 2% of; that share is still printed among the targets, as reported.",
     ]
 
 
@@ -242,11 +266,21 @@ def generator_check(results: dict) -> list[str]:
                 continue
             per_thread = run["generator_cpu_share"] / threads
             verdict = "not the bottleneck" if per_thread < GENERATOR_MAX_CORES_PER_THREAD else "MAY BE the bottleneck"
-            server = f", the server {_cores(run.get('server_cores', float('nan')))} cores" if target != "collector" else ""
+            server_cores = run.get("server_cores", float("nan"))
+            server = f", the server {_cores(server_cores)} cores" if target != "collector" else ""
+            # A ceiling whose one process had a core to spare was held back by something else (the generator's
+            # thread, the loopback, the machine's other load): it understates the ceiling, and shares flatter.
+            unsaturated = (
+                f" The server was not saturated ({server_cores:.2f} of 1 core): this ceiling is understated and "
+                "shares against it flatter."
+                if target != "collector" and server_cores == server_cores and server_cores < CEILING_SATURATED_CORES
+                else ""
+            )
             lines.append(
                 f"- {title}, {_SERVER_LABELS.get(target, target)}: {run['acked_per_s']:,.0f} events/s with the generator at "
                 f"{run['generator_cpu_share']:.2f} cores ({threads} wrk thread(s)){server}: {verdict}."
                 + (" Its bodies ran out and were sent again." if run["bodies_exhausted"] else "")
+                + unsaturated
             )
     return lines
 
@@ -257,11 +291,13 @@ def pair_table(results: dict) -> list[str]:
     lines = ["| workload | repeat | plain ceiling | validating ceiling (share of plain) | collector acked | collector landed "
              "| share of plain |", "|---|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
     for workload in _measured(results):
-        plain, validating = runs[f"plain_ceiling/{workload}"], runs[f"validating_ceiling/{workload}"]
+        plain, validating = runs[f"{plain_ceiling_of(workload)}/{workload}"], runs[f"validating_ceiling/{workload}"]
         ours = runs[f"collector/{workload}"]
         for i, share in enumerate(pair_shares(results, workload)):
             p, v = plain["acked_per_s_all"][i], validating["acked_per_s_all"][i]
-            lines.append(f"| {WORKLOAD_TITLES[workload]} | {i + 1} | {p:,.0f} | {v:,.0f} ({v / p:.0%}) "
+            # The validating ceiling decodes native batches: no share of an envelope ceiling.
+            checked = f"{v:,.0f} ({v / p:.0%})" if plain_ceiling_of(workload) == "plain_ceiling" else "— (native only)"
+            lines.append(f"| {WORKLOAD_TITLES[workload]} | {i + 1} | {p:,.0f} | {checked} "
                          f"| {ours['acked_per_s_all'][i]:,.0f} | {ours['landed_per_s_all'][i]:,.0f} | {share:.1%} |")  # fmt: skip
     return lines
 
@@ -275,8 +311,12 @@ def plot(results: dict, path: Path = PLOT) -> None:
     runs = results["runs"]
     labels = _measured(results)
     series = {
-        "plain-decoding ceiling (aiohttp + msgspec, simple structs)": [runs[f"plain_ceiling/{w}"]["acked_per_s"] for w in labels],
-        "validating ceiling (the collector's decoders)": [runs[f"validating_ceiling/{w}"]["acked_per_s"] for w in labels],
+        "plain-decoding ceiling (aiohttp + msgspec, simple structs; Sentry: the same envelopes)": [
+            runs[f"{plain_ceiling_of(w)}/{w}"]["acked_per_s"] for w in labels
+        ],
+        "validating ceiling (the collector's decoders; native batches only)": [
+            float("nan") if w in SENTRY_WORKLOADS else runs[f"validating_ceiling/{w}"]["acked_per_s"] for w in labels
+        ],
         "collector: acknowledged (202; Sentry: 200)": [runs[f"collector/{w}"]["acked_per_s"] for w in labels],
         "collector: landed in ClickHouse": [runs[f"collector/{w}"]["landed_per_s"] for w in labels],
     }
@@ -284,7 +324,7 @@ def plot(results: dict, path: Path = PLOT) -> None:
     width = 0.2
     for i, (name, values) in enumerate(series.items()):
         bars = ax.bar([x + (i - 1.5) * width for x in range(len(labels))], values, width, label=name)
-        ax.bar_label(bars, labels=[f"{v:,.0f}" for v in values], fontsize=7, padding=2)
+        ax.bar_label(bars, labels=[f"{v:,.0f}" if v == v else "" for v in values], fontsize=7, padding=2)
     ax.set_yscale("log")
     ax.set_ylim(top=max(next(iter(series.values()))) * 6)  # room for the legend
     ax.set_xticks(range(len(labels)), [f"{WORKLOAD_TITLES[w]}\n(collector: {_share(results, w):.1%} of plain)"

@@ -6,9 +6,10 @@ For each workload (``bench.workloads``), and each repeat (a pair, measured one a
    reach on this machine, the limit the targets are measured against) and the
    collector's validating decoders, both on native 100-event batches: for
    ``sentry_errors`` those of ``templated_errors`` (``CEILING_BODIES``; the same
-   runs are reused when that workload ran in the same repeat). For
-   ``sentry_errors`` the ceiling's own envelope route is driven as well
-   ("envelope ceiling", reported: one event per request at best);
+   runs are reused when that workload ran in the same repeat), printed for scale.
+   For ``sentry_errors`` the ceiling's envelope route is driven with the same
+   envelopes as the collector ("envelope ceiling": one event per request at best),
+   and that is the plain-decoding ceiling its target is measured against;
 2. a fresh collector (fresh data directory, embedded ClickHouse, spool on),
    started as ``make run`` starts it, driven the same way (``PROTOCOLS``: the
    native route, or ``POST /api/1/envelope/`` with ``X-Sentry-Auth``);

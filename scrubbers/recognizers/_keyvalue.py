@@ -56,7 +56,11 @@ class KeyGate:
             if before is None:
                 continue
             token = before.group("token")
-            if fullmatch(token) or any(c in "_.-" and fullmatch(token, i + 1) for i, c in enumerate(token)):
+            if fullmatch(token):
+                return True
+            if ("_" in token or "." in token or "-" in token) and any(
+                c in "_.-" and fullmatch(token, i + 1) for i, c in enumerate(token)
+            ):
                 return True
         return False
 
