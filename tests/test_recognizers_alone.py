@@ -267,6 +267,8 @@ CASES = {
         ("SQLITE_BUSY after 1500ms; ECONNRESET; DBNOTFOUND; SIGSEGV; E11000; 0xcfde00; PGRST116", []),
         ("Kafka offset 505277951765 at line 123456 on port 543210", []),
         ("contact qq:821082566 or v1.123456 at line:123456", ["821082566"]),
+        # A compact time is a time; fourteen digits that are no time (month 13) are still an id.
+        ('{"Timestamp":"20240610143215","PartyA":"20241310143215"}', ["20241310143215"]),
         ("site-packages/sqlalchemy/engine/base.py and node_modules/@prisma/client", []),
         ("App\\Http\\Middleware\\Authenticate::handle", []),
         ("Payment failed: insufficient funds; hitilafu ya mteja: salio la huduma", []),
