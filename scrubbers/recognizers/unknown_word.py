@@ -215,7 +215,7 @@ def is_compact_timestamp(digits: str) -> bool:
     """Fourteen digits that read as a time this century, to the second (``YYYYMMDDhhmmss``).
 
     M-Pesa's Daraja API and many log formats write times so. A random 14-digit id reads as one about
-    three times in 100,000, and a number that some other rule knows (an account after its word, a card)
+    three times in 100,000, and a number that another rule knows (an account after its word, a card)
     is still that rule's.
     """
     if len(digits) != 14 or not digits.startswith("20"):
