@@ -51,6 +51,12 @@ class RateLimiter:
         self._install_buckets: OrderedDict[tuple[str, uuid.UUID], _Bucket] = OrderedDict()
         self._day = dt.datetime.now(dt.timezone.utc).date()
         self._used_today: dict[str, int] = {}
+        self._last_refusal: dict[str, float] = {}  # tenant -> monotonic time of its latest refused request
+
+    def refused_within(self, tenant: str, seconds: float) -> bool:
+        """Whether a request of ``tenant`` was refused by a limit or the quota in the last ``seconds``."""
+        refused = self._last_refusal.get(tenant)
+        return refused is not None and time.monotonic() - refused < seconds
 
     def update(self, tenants: dict[str, TenantConfig]) -> None:
         self._tenants = tenants
@@ -72,6 +78,7 @@ class RateLimiter:
         if config.daily_event_quota and self._used_today.get(tenant, 0) + total > config.daily_event_quota:
             reset = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), dt.timezone.utc)
             wait_s = math.ceil((reset - dt.datetime.now(dt.timezone.utc)).total_seconds())
+            self._last_refusal[tenant] = time.monotonic()
             return Decision(False, retry_after_s=max(1, wait_s), quota_exhausted=True, quota_resets_at=reset.isoformat())
 
         now = time.monotonic()
@@ -86,6 +93,7 @@ class RateLimiter:
             buckets.append((self._install_bucket(tenant, install_id, config, now), count))
         wait = max(bucket.wait_s(cost) for bucket, cost in buckets)
         if wait > 0:
+            self._last_refusal[tenant] = now
             return Decision(False, retry_after_s=max(1, math.ceil(wait)))
         for bucket, cost in buckets:
             bucket.tokens -= min(cost, bucket.burst)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -23,13 +24,14 @@ from collector.resources import CONFIG, MEMORY, METRICS, SCRUB_POOL, SINK
 from collector.scrub_pool import Held, ScrubberUnavailable
 from collector.sources.base import SourceOptions
 from collector.tenancy import TENANCY
-from collector.worker import BatchResult
+from collector.worker import AT_ONCE_IF_NER_CACHED, AT_ONCE_IF_NO_TEXT, AT_ONCE_NEVER, BatchResult
 from sink import SpoolFull
 
 log = logging.getLogger("collector")
 
 MAX_BODY_BYTES = 1024 * 1024
 RETRY_AFTER_S = 5
+LIMITED_RECENTLY_S = 1.0  # a tenant refused by a limit this recently: texts are scrubbed only once kept
 
 
 @dataclass(frozen=True)
@@ -82,12 +84,23 @@ async def ingest(
         return busy()
 
     now = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=app[CONFIG].receive_clock_offset_s)
+    if consent_refused:  # never scrubbed
+        at_once = AT_ONCE_NEVER
+    elif tenancy.limiter.refused_within(caller.tenant, LIMITED_RECENTLY_S):
+        at_once = AT_ONCE_IF_NO_TEXT
+    else:
+        at_once = AT_ONCE_IF_NER_CACHED
     try:
-        held, found = await pool.decode(caller.tenant, tenancy.policy(caller.tenant), source, options, body, now)
+        held, found = await pool.decode(caller.tenant, tenancy.policy(caller.tenant), source, options, body, now, at_once)
     except ScrubberUnavailable:
         return busy()
+
+    async def held_again() -> Held:
+        """The body decoded again and held, for a batch scrubbed at once that turned out to be a retry."""
+        return (await pool.decode(caller.tenant, tenancy.policy(caller.tenant), source, options, body, now, AT_ONCE_NEVER))[0]
+
     try:
-        outcome = await _decide_and_store(app, caller, source, held, found, consent_refused)
+        outcome = await _decide_and_store(app, caller, source, held, found, consent_refused, held_again)
     except ScrubberUnavailable:
         return busy()
     finally:
@@ -99,7 +112,13 @@ async def ingest(
 
 
 async def _decide_and_store(
-    app: web.Application, caller: Principal, source: str, held: Held, found: BatchResult, consent_refused: bool
+    app: web.Application,
+    caller: Principal,
+    source: str,
+    held: Held,
+    found: BatchResult,
+    consent_refused: bool,
+    held_again: Callable[[], Awaitable[Held]],
 ) -> Outcome | Refusal:
     """What the decode phase found, through consent, limits and the duplicate check; only then scrubbed."""
     tenancy, metrics, sink, pool = app[TENANCY], app[METRICS], app[SINK], app[SCRUB_POOL]
@@ -124,13 +143,16 @@ async def _decide_and_store(
     if claimed:
         try:
             held.done = True
-            if found.scrubbed is not None:
-                # Scrubbed in the decode phase (no free text, so no NER): only the duplicates' rows are dropped.
-                # Their share of the scrub report (structured values stored as "other") stays, counted again.
-                scrubbed, keep = found.scrubbed, fresh[:accepted]
+            if found.scrubbed is not None and not duplicates:  # scrubbed in the decode phase, and all new
+                scrubbed = found.scrubbed
             else:
+                if found.scrubbed is not None:
+                    # A retry scrubbed at once: decoded again, and only its new events scrubbed, so that the
+                    # scrub report counts each event once (a retry is rare, and this costs no NER).
+                    held = await held_again()
+                    held.done = True
                 scrubbed = await pool.scrub(held, fresh[:accepted], fresh[accepted:])
-                keep = [True] * len(scrubbed.install_hashes)  # only fresh rows were scrubbed
+            keep = [True] * len(scrubbed.install_hashes)  # only fresh rows were scrubbed
             # The sink still drops rows of an installation revoked meanwhile.
             dropped = await sink.submit_record(
                 caller.tenant, scrubbed.spool_record, scrubbed.install_hashes, keep, scrubbed.spool_record_crc

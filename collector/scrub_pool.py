@@ -157,9 +157,19 @@ class ScrubPool:
         return min(self._live, key=lambda w: len(w.waiting), default=None)
 
     async def decode(
-        self, tenant: str, policy: TenantPolicy, source: str, options: SourceOptions, body: bytes, now: dt.datetime
+        self,
+        tenant: str,
+        policy: TenantPolicy,
+        source: str,
+        options: SourceOptions,
+        body: bytes,
+        now: dt.datetime,
+        at_once: int = worker.AT_ONCE_IF_NO_TEXT,
     ) -> tuple[Held, worker.BatchResult]:
-        """The decode phase on the least busy worker; the worker holds the decoded body for ``scrub`` or ``discard``."""
+        """The decode phase on the least busy worker; the worker holds the decoded body for ``scrub`` or ``discard``.
+
+        ``at_once`` (``worker.AT_ONCE_*``): when the worker may scrub in this phase too (``BatchResult.scrubbed``).
+        """
         one = self._least_busy()
         if one is None:
             try:
@@ -171,7 +181,7 @@ class ScrubPool:
                 raise ScrubberUnavailable()
         self._tokens += 1
         held = Held(one, self._tokens)
-        reply = await self._call(one, worker.Decode(held.token, tenant, policy, source, options, body, now))
+        reply = await self._call(one, worker.Decode(held.token, tenant, policy, source, options, body, now, at_once))
         return held, worker.decode_batch(reply)
 
     async def scrub(self, held: Held, keep_events: list[bool], keep_sessions: list[bool]) -> worker.Scrubbed:

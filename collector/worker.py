@@ -56,8 +56,8 @@ class BatchResult(msgspec.Struct, array_like=True):
     installs: list[tuple[uuid.UUID, int]]  # events per installation that named one
     session_keys: list[bytes] = []  # idempotency key of each session row, in row order
     ignored: dict[str, int] = {}  # item types acknowledged and not stored, by count
-    # Filled when the batch held no free text and no sessions: scrubbing it costs no NER, so the
-    # worker did it at once and the collector needs no second round trip (see ``decode_phase``).
+    # Filled when the batch held no sessions and scrubbing it cost no NER, as far as ``Decode.at_once``
+    # allowed: the worker did it at once, and the collector needs no second round trip (see ``decode_phase``).
     scrubbed: Scrubbed | None = None
 
 
@@ -72,6 +72,14 @@ class Decode(msgspec.Struct, array_like=True, tag=1):
     options: SourceOptions
     body: bytes
     now: dt.datetime
+    at_once: int = 1  # AT_ONCE_*: when the worker may scrub in this phase, saving the Scrub round trip
+
+
+# What the collector allows a Decode to scrub at once. Never: it will decide event by event (a retry, whose
+# stored events must not be scrubbed or counted again; Do Not Track). If no free text: the default, as a
+# batch without text costs no NER. If NER is cached: every text's analysis or NER is cached already; the
+# collector withholds it while a limit refuses the tenant, so a refused request costs no rules either.
+AT_ONCE_NEVER, AT_ONCE_IF_NO_TEXT, AT_ONCE_IF_NER_CACHED = 0, 1, 2
 
 
 class Scrub(msgspec.Struct, array_like=True, tag=2):
@@ -202,7 +210,18 @@ def decode_phase(scrubber: EventScrubber, request: Decode) -> tuple[BatchResult,
                 continue
             events.append(event)
     held = _Pending(request, events, decoded.sessions, columns)
-    eager = bool(events) and not decoded.sessions and not scrubber.has_free_text(columns or events)
+    batch = columns or events
+    # Scrubbing at once saves the second round trip. It is done only where it costs no NER, so a flood of
+    # refused or already stored requests still costs none: a retried request's texts are cached whole.
+    eager = (
+        bool(events)
+        and not decoded.sessions
+        and request.at_once != AT_ONCE_NEVER
+        and (
+            not scrubber.has_free_text(batch)
+            or request.at_once == AT_ONCE_IF_NER_CACHED and scrubber.scrub_costs_no_ner(batch)
+        )
+    )
     result = BatchResult(
         envelope_status=0,
         envelope_error="",

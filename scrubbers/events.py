@@ -12,7 +12,7 @@ import itertools
 from collections import Counter
 import operator
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -181,6 +181,24 @@ class EventScrubber:
             fields[(event_type, path)].pii in _TEXT_CLASSES and any(values)
             for path, event_type, values, _ in _columns(batch).columns
         )
+
+    @staticmethod
+    def free_texts(batch: Columns | Sequence[Event]) -> Iterator[str]:
+        """Every free-text value of the batch, those under keys included: what scrubbing it may hand to NER."""
+        fields = _FIELDS
+        for path, event_type, values, _ in _columns(batch).columns:
+            pii = fields[(event_type, path)].pii
+            if pii not in _TEXT_CLASSES:
+                continue
+            for value in filter(None, values):
+                if pii is Pii.KEYED_TEXT:
+                    yield from filter(None, value.values())
+                else:
+                    yield value
+
+    def scrub_costs_no_ner(self, batch: Columns | Sequence[Event]) -> bool:
+        """Whether scrubbing the batch now would run no NER: no free text, or every text's NER is cached."""
+        return self._text.costs_no_ner(self.free_texts(batch))
 
     def holds_no_identifier(self, batch: Columns | Sequence[Event]) -> bool:
         """True if no structured field of any event holds an identifier: ``identifier_field`` for a batch.

@@ -21,6 +21,7 @@ import logging
 import math
 import re
 from collections import Counter, OrderedDict
+from collections.abc import Iterable
 from typing import NamedTuple
 
 import msgspec
@@ -303,6 +304,16 @@ class TextScrubber:
             ScrubbedText(None, {DROPPED: 1}) if spans is None else _replace(text, spans)
             for text, spans in zip(texts, self.replacements_grouped(texts, groups, policy))
         ]
+
+    def costs_no_ner(self, texts: Iterable[str]) -> bool:
+        """Whether scrubbing ``texts`` now would run no NER: each one's analysis or its NER is cached, or it needs none."""
+        for text in texts:
+            if text in self._result_cache or len(text) > self._max_chars:
+                continue  # analysed already, or dropped unread
+            mask = _collapse_digits(normalise(text).text)[0]
+            if mask not in self._ner_cache and _ner_windows(mask):
+                return False
+        return True
 
     def identifier_in(self, value: str) -> str | None:
         """The entity of an identifier inside a structured value (a version, a module name), or None.
