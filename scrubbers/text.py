@@ -243,6 +243,8 @@ class TextScrubber:
         # Error types and many messages repeat exactly: their analysis (which depends on
         # the text alone; the tenant's policy is applied afterwards) is kept too.
         self._result_cache: OrderedDict[str, list[RecognizerResult]] = OrderedDict()
+        # And the spans each analysis gives under a policy's allow and deny terms and switched-off entities.
+        self._spans_cache: OrderedDict[tuple[str, tuple], tuple[tuple[int, int, str], ...]] = OrderedDict()
         self._ner_texts_run = 0
 
     @property
@@ -278,8 +280,9 @@ class TextScrubber:
         as anything, only not known safe, and the same word inside a code token elsewhere (``Omnix.Sales``)
         is not a value.
         """
+        policy_key = (policy.allow_terms, policy.deny_terms, policy.disabled_entities)
         found = [
-            None if analysis is None else _spans(text, analysis, policy, self._vocabulary)
+            None if analysis is None else self._policy_spans(text, analysis, policy, policy_key)
             for text, analysis in zip(texts, self._analyze_many(texts))
         ]
         values: dict[int, set[tuple[str, str]]] = {}
@@ -297,6 +300,22 @@ class TextScrubber:
                     spans = extend_name_runs(text, _merge(spans + more), self._vocabulary, _casefolded(policy.allow_terms))
             out.append(spans)
         return out
+
+    def _policy_spans(
+        self, text: str, analysis: list[RecognizerResult], policy: TenantPolicy, policy_key: tuple
+    ) -> list[tuple[int, int, str]]:
+        """``_spans`` of the analysis under the policy; remembered like the analysis, as error types and stacks recur."""
+        if len(text) > _RESULT_CACHE_MAX_CHARS:
+            return _spans(text, analysis, policy, self._vocabulary)
+        key = (text, policy_key)
+        cached = self._spans_cache.get(key)
+        if cached is None:
+            cached = self._spans_cache[key] = tuple(_spans(text, analysis, policy, self._vocabulary))
+            if len(self._spans_cache) > _RESULT_CACHE_SIZE:
+                self._spans_cache.popitem(last=False)
+        else:
+            self._spans_cache.move_to_end(key)
+        return list(cached)
 
     def scrub_grouped(self, texts: list[str], groups: list[int], policy: TenantPolicy) -> list[ScrubbedText]:
         """Scrub texts where ``groups[i]`` names the event of ``texts[i]`` (see ``replacements_grouped``)."""

@@ -183,6 +183,19 @@ def test_a_decoded_text_sent_twice_in_one_batch_is_mapped_back_once(text_scrubbe
     assert first.text == second.text == "receipt to <EMAIL> bounced, KRA PIN <KRA_PIN>"
 
 
+def test_a_text_scrubbed_before_is_scrubbed_under_each_tenants_own_terms(text_scrubber):
+    # The spans of a recurring text are remembered per policy: one tenant's terms must not reach another's.
+    sent = "Sale by Wanjiru Kamau at Omnix till 4 failed"
+    plain = text_scrubber.scrub(sent, POLICY).text
+    denied = text_scrubber.scrub(sent, TenantPolicy(deny_terms=("till",))).text
+    allowed = text_scrubber.scrub(sent, TenantPolicy(allow_terms=("Omnix",))).text
+    switched_off = text_scrubber.scrub(sent, TenantPolicy(disabled_entities=frozenset({"PERSON"}))).text
+    assert "<REDACTED>" in denied and "till" in plain
+    assert "Omnix" in allowed and "Omnix" not in plain
+    assert "<PERSON>" not in switched_off and "<PERSON>" in plain
+    assert text_scrubber.scrub(sent, POLICY).text == plain  # and the first tenant's again, as before
+
+
 @pytest.mark.parametrize(
     ("text", "stored"),
     [

@@ -33,6 +33,7 @@ from scrubbers.recognizers.unknown_word import UnknownWordRecognizer
 from scrubbers.recognizers.user_value_keys import _KEYS as USER_VALUE_KEYS
 from scrubbers.recognizers.user_value_keys import _OTHER_BARE, _PERSON_BARE
 from scrubbers.text import TextScrubber, _FixedRegistry, _RulesAnalyzer
+from scrubbers.policy import TenantPolicy
 from scrubbers.vocabulary import Vocabulary
 
 CORPORA = Path(__file__).resolve().parent / "corpus"
@@ -161,3 +162,13 @@ def test_the_registry_selects_again_after_a_recognizer_is_added():
     registry.add_recognizer(_ContextRecognizer())
     assert {r.name for r in registry.get_recognizers("en", all_fields=True)} == {"PaymentCardRecognizer", "ContextRecognizer"}
     assert [r.name for r in registry.get_recognizers("en", entities=["THING"])] == ["ContextRecognizer"]
+
+
+def test_a_text_met_again_scrubs_as_it_did_the_first_time():
+    # The second time round every analysis and span comes from the caches: they must hold what was found.
+    scrubber, policy = TextScrubber(), TenantPolicy(deny_terms=("Omnix",), allow_terms=("Kisumu",))
+    texts = CORPUS_TEXTS[::3]
+    first = [s.text for s in scrubber.scrub_many(texts, policy)]
+    again = [s.text for s in scrubber.scrub_many(texts, policy)]
+    assert again == first
+    assert sum("<REDACTED>" in text for text in first) > 0
