@@ -1,9 +1,10 @@
 """Where a workload's CPU goes: per-thread CPU from ``/proc`` and py-spy on every process of the collector.
 
-Run: ``.venv/bin/python -m bench.profile [--workload structured] [--seconds 15] [--no-py-spy]``.
+Run: ``.venv/bin/python -m bench.profile [--workload structured] [--seconds 15] [--events-per-s N] [--no-py-spy]``.
 
 A fresh collector (as ``make bench`` starts it) is driven by wrk for one closed-loop
-window. Meanwhile every process of its tree (the event loop's process with the
+window, or with ``--events-per-s`` by ``bench.loadgen`` on a fixed schedule (the
+open loop whose latency ``make bench`` reports: where does a load it can carry go?). Meanwhile every process of its tree (the event loop's process with the
 embedded ClickHouse, and each scrubbing worker) is sampled by ``py-spy record
 --nonblocking`` (so sampling does not pause it; the bench extra installs
 py-spy), and each thread's utime + stime is read from ``/proc/<pid>/task`` before
@@ -24,7 +25,7 @@ import sys
 from pathlib import Path
 
 from bench import procstats, wrk
-from bench.run import OUT, PROTOCOLS, WORKLOADS, collector, count_events, drain, log
+from bench.run import OUT, PROTOCOLS, WORKLOADS, collector, count_events, drain, drive_python, log
 from bench.workloads import SENTRY_WORKLOADS, write_bodies
 
 _TICKS = os.sysconf("SC_CLK_TCK")
@@ -75,6 +76,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--rate", type=int, default=97, help="py-spy samples per second")
     parser.add_argument("--no-py-spy", action="store_true", help="per-thread CPU only")
+    parser.add_argument("--events-per-s", type=float, default=0.0, help="an open loop at this rate instead of wrk")
     args = parser.parse_args()
     spy = None if args.no_py_spy else shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     OUT.mkdir(exist_ok=True)
@@ -94,14 +96,20 @@ def main() -> None:
                            "--output", str(out)]  # fmt: skip
                 spies.append((pid, out, subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)))
         cpu_before = thread_cpu(pids)
-        load = wrk.drive(server.url, PROTOCOLS[args.workload], server.ingest_key, bodies, args.seconds, args.connections)
-        # Over wrk's own window: while it loads its bodies nothing is sent, and the collector idles.
+        protocol = PROTOCOLS[args.workload]
+        if args.events_per_s:
+            rate = args.events_per_s / protocol.events_per_body
+            load = drive_python(server, bodies, args.seconds, rate=rate, limit=int(rate * args.seconds) + 1,
+                                protocol=protocol)  # fmt: skip
+        else:
+            load = wrk.drive(server.url, protocol, server.ingest_key, bodies, args.seconds, args.connections)
+        # Over the generator's own window: while it loads its bodies nothing is sent, and the collector idles.
         cpu_after, window = thread_cpu(pids), load.elapsed_s
         landed, _ = drain(server, before_rows + load.acked_events)
         for _, _, process in spies:
             process.wait(60)
     log(f"{load.acked_per_s:,.0f} events/s acked over {load.elapsed_s:.1f} s, {landed - before_rows:,} landed after "
-        f"the drain, generator {load.generator_cpu_s / load.elapsed_s:.2f} cores")  # fmt: skip
+        f"the drain, generator {load.generator_cpu_s / load.elapsed_s:.2f} cores, latency {load.latency_ms}")  # fmt: skip
     print(f"\nCPU by thread over the window ({window:.1f} s), in cores:")
     by_process: collections.Counter[int] = collections.Counter()
     rows = []
