@@ -30,6 +30,8 @@ class IdempotencyWindow:
     500,000 ids in the event loop: 20-50 ms of CPU every few seconds under load,
     a stall for every request in flight. A dict holding only bytes and None is
     never tracked, so the collector does not see it at all.
+    The price, with 400k ids held: a 100-id claim costs about 75 µs of CPU
+    against 50-55 µs for sets (about 0.2 µs an event), roughly what the pauses cost.
     """
 
     def __init__(self, *, max_ids: int, max_age_s: float, clock: Callable[[], float] = time.monotonic):
