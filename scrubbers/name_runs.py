@@ -4,8 +4,8 @@ Rules find names word by word: the unknown-word rule takes ``Wanjiru`` but not
 ``Grace`` (a common word), NER takes ``Priya`` but not ``Venkataraghavan``. A
 name whose every character does not go is still a name in storage, so a found
 word spreads to the words next to it that are written like it (Title case next
-to Title case, capitals next to capitals; lower-case names are the role rule's,
-since lower-case prose would run on),
+to Title case, capitals next to capitals, initials in capitals to the surname after them as in
+"WK Njeri"; lower-case names are the role rule's, since lower-case prose would run on),
 separated by spaces or one line break, and in Title case to the next names of a
 list ("Wanjiru, Grace and Otieno"), unless the neighbour is one of the most
 common English words (``Failed``, ``Payment``, ``the``) or code. The run then
@@ -46,6 +46,8 @@ _LISTED_AFTER = regex.compile(r"(?:,[ \t]?|[ \t]+(?:and|&|or|na)[ \t]+)(\p{L}[\p
 # A path separator may start a name: "Payslips\Grace Wambui.pdf".
 # ... and in the other direction: "Otieno, Grace and Wanjiru", where only "Wanjiru" was found.
 _LISTED_BEFORE = regex.compile(r"(?<![\p{L}\d_.@/\\])(\p{L}[\p{L}'’-]*)(?:,[ \t]?|[ \t]+(?:and|&|or|na)[ \t]+)$")
+# Two or three initials written together in capitals ("WK", "GNM"), which a surname in Title case follows.
+_INITIALS = regex.compile(r"\p{Lu}{2,3}")
 _WORD_BEFORE = regex.compile(r"(?<![\p{L}\d_.@])(\p{L}[\p{L}'’-]*)(?:[ \t]{1,3}|[ \t]*\n[ \t]*)" + _PARTICLE + "$")
 
 
@@ -74,6 +76,13 @@ def extend_name_runs(
         style = _style(text[span[0] : span[1]].split()[0]) if text[span[0] : span[1]].strip() else None
         if style is None or style == "lower":
             continue  # lower-case prose runs on; lower-case names are the role rule's
+        if (
+            span[2] == "PERSON"  # not an unknown acronym: "OMX Sales" is a product line
+            and _INITIALS.fullmatch(text, span[0], span[1])
+            and (m := _WORD_AFTER.match(text, span[1]))
+            and _joins(m.group(1), "title", vocabulary, allowed)
+        ):
+            span[1], style = m.end(1), "title"  # "signed by WK Njeri": initials in capitals, then the surname
         while (m := _WORD_AFTER.match(text, span[1])) and _joins(m.group(1), style, vocabulary, allowed):
             span[1] = m.end(1)
         first = span

@@ -38,6 +38,7 @@ from scrubbers.recognizers import TimeBudget, all_recognizers, person_recognizer
 from scrubbers.recognizers._regex import RegexRecognizer
 from scrubbers.recognizers.person_filters import in_stack_frame_name, looks_like_code
 from scrubbers.recognizers.person_gazetteer import trim_ner_name
+from scrubbers.recognizers.person_role import lower_case_name_candidates
 from scrubbers.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,8 @@ _NER_SINGLE_WORD_DEPTH = 2_000
 # NER sees this much text on each side of a capitalised word: enough context for
 # a small model, and far less than a long stack trace.
 _WINDOW_BEFORE, _WINDOW_AFTER = 60, 100
+# ... and on each side of a lower-case word it reads again in Title case.
+_TITLED_WINDOW = 60
 
 
 class _Entities(NamedTuple):
@@ -419,11 +422,12 @@ class TextScrubber:
                     docs.append(self._nlp(mask) if _ner_windows(mask) else _Entities([]))
                 except Exception:  # noqa: BLE001
                     docs.append(None)
+        titled_names = self._titled_names(missing)
         for mask, doc in zip(missing, docs):
-            if doc is None:
+            if doc is None or titled_names.get(mask, ()) is None:
                 continue  # not cached: _analyze_one sees None and the text is dropped
             try:
-                rule_spans = self._person_spans(mask)
+                rule_spans = self._person_spans(mask) + titled_names.get(mask, [])
             except Exception as exc:  # noqa: BLE001 - includes TimeoutError from the budget
                 log.error("person rules failed; the text is dropped", extra={"error": type(exc).__name__})
                 continue
@@ -438,6 +442,50 @@ class TextScrubber:
             self._ner_cache[mask] = tuple(_NerSpan("PERSON", s, e) for s, e in sorted(set(ner_spans + rule_spans)))
         while len(self._ner_cache) > self._ner_cache_size:
             self._ner_cache.popitem(last=False)
+
+    def _titled_names(self, masks: list[str]) -> dict[str, list[tuple[int, int]] | None]:
+        """Lower-case words after a context word that NER calls a person once written in Title case.
+
+        Only the texts with such a word run NER again, on windows around it; None for a text whose
+        second pass failed (it is dropped, as when NER fails at all).
+        """
+        candidates = {}
+        for mask in masks:
+            try:
+                self._budget.start()
+                found = lower_case_name_candidates(mask, self._vocabulary)
+            except Exception:  # noqa: BLE001 - includes TimeoutError from the budget; the text is dropped
+                candidates[mask] = None
+                continue
+            if found:
+                candidates[mask] = found
+        if not any(candidates.values()):
+            return dict(candidates)
+        pieces = []
+        for mask, spans in candidates.items():
+            if not spans:
+                continue
+            titled = list(mask)
+            for start, end in spans:
+                titled[start:end] = mask[start:end].title()
+            titled_text = "".join(titled)
+            for start, end in _windows_around(mask, spans, _TITLED_WINDOW):
+                pieces.append((mask, start, titled_text[start:end]))
+        names: dict[str, list[tuple[int, int]] | None] = {
+            mask: (None if spans is None else []) for mask, spans in candidates.items()
+        }
+        try:
+            self._ner_texts_run += len({mask for mask, _, _ in pieces})
+            docs = self._nlp.pipe((text for _, _, text in pieces), batch_size=64)
+            for (mask, offset, _), doc in zip(pieces, docs):
+                people = [(ent.start_char + offset, ent.end_char + offset) for ent in doc.ents if ent.label_ == "PERSON"]
+                names[mask].extend(
+                    (start, end) for start, end in candidates[mask] if any(s < end and start < e for s, e in people)
+                )
+        except Exception as exc:  # noqa: BLE001 - these texts are dropped, never kept unread
+            log.error("NER on Title-cased words failed; those texts are dropped", extra={"error": type(exc).__name__})
+            return {mask: None for mask in candidates}
+        return names
 
     def _ner_too_common(self, word: str) -> bool:
         return self._vocabulary.is_very_common(word, _NER_SINGLE_WORD_DEPTH)
@@ -464,6 +512,22 @@ class TextScrubber:
         )
         self._budget.remaining()  # raises if the rules together overran the budget
         return found
+
+
+def _windows_around(text: str, spans: list[tuple[int, int]], reach: int) -> list[tuple[int, int]]:
+    """Merged windows of ``reach`` characters each side of each span, cut at spaces."""
+    windows: list[list[int]] = []
+    for span_start, span_end in sorted(spans):
+        start, end = max(0, span_start - reach), min(len(text), span_end + reach)
+        if start > 0 and (space := text.find(" ", start, span_start)) != -1:
+            start = space + 1
+        if end < len(text) and (space := text.rfind(" ", span_end, end)) != -1:
+            end = space
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], end)
+        else:
+            windows.append([start, end])
+    return [(start, end) for start, end in windows]
 
 
 def _mapped(result: RecognizerResult, norm: Normalised) -> RecognizerResult:

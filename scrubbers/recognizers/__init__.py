@@ -27,6 +27,7 @@ from scrubbers.recognizers.in_phone import IndiaPhoneRecognizer
 from scrubbers.recognizers.in_upi import UpiIdRecognizer
 from scrubbers.recognizers.ip_address import IpAddressRecognizer
 from scrubbers.recognizers.jwt import JwtRecognizer
+from scrubbers.recognizers.machine_name import MachineNameRecognizer
 from scrubbers.recognizers.ke_national_id import KenyaNationalIdRecognizer
 from scrubbers.recognizers.ke_phone import KenyaPhoneRecognizer
 from scrubbers.recognizers.kra_pin import KraPinRecognizer
@@ -77,6 +78,7 @@ def all_recognizers(budget: TimeBudget | None = None, vocabulary: Vocabulary | N
             IndiaPhoneRecognizer(),
             IpAddressRecognizer(),
             JwtRecognizer(),
+            MachineNameRecognizer(vocabulary.is_very_common),
             KenyaNationalIdRecognizer(),
             KenyaPhoneRecognizer(),
             KraPinRecognizer(),
@@ -91,7 +93,7 @@ def all_recognizers(budget: TimeBudget | None = None, vocabulary: Vocabulary | N
             UkPhoneRecognizer(),
             UrlCredentialsRecognizer(),
             UserPathRecognizer(),
-            UserValueKeyRecognizer(),
+            UserValueKeyRecognizer(vocabulary),
             UnknownWordRecognizer(vocabulary),
         ],
         budget,

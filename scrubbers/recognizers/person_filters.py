@@ -21,6 +21,8 @@ NOT_NAMES = frozenset(
     # An error's class under "name" ({"name":"Error"}, bunyan and JS error objects): never a person.
     "error exception".split()
 )
+# How a line of chat opens, and a name never does ("agent: Hi, how can I help?", "customer: ok thanks").
+OPENERS = frozenset("hi hello hey hiya ok okay yes yeah no nope please thanks thank sorry dear good the i we".split())
 # A handle made of name words: "grace_wambui", "mary.atieno", "njeri-kamau".
 _HANDLE = regex.compile(r"[^\W\d_]+(?:[._-][^\W\d_]+){1,3}")
 

@@ -15,6 +15,9 @@ but apps nearly always put a telling word in front of the name they log:
   commonest ("approved by grace wambui");
 - after "by" or "for" one Title-case word ("signed off by Otieno"), and two after
   "to" and "from" ("to Mary Atieno");
+- a card holder's name in the cards' own SURNAME/GIVEN form after "cardholder";
+- a sign-off in Title case on a message's last line after a dash ("...\n- Wambui");
+- a handle of two to four words after "account", "user" ... ("for account grace.wambui");
 - a Title-case word with a possessive ``'s`` ("Njeri's shift"; not "Today's"),
   or right before a role in brackets ("Achieng (customer) wrote").
 
@@ -30,7 +33,7 @@ from __future__ import annotations
 import regex
 
 from scrubbers.recognizers._regex import RegexRecognizer
-from scrubbers.recognizers.person_filters import NOT_NAMES, looks_like_code
+from scrubbers.recognizers.person_filters import NOT_NAMES, OPENERS, is_handle, looks_like_code
 from scrubbers.vocabulary import Vocabulary
 
 ROLE_WORDS = (
@@ -59,14 +62,37 @@ _WORDS_AFTER_ROLE = regex.compile(
     r"(?i:\b(?:" + ROLE_WORDS + r"|by))\b\.?[\s:=\"'’]{1,6}(?P<value>" + _ANY_WORD + r"(?:[ ]" + _ANY_WORD + r"){0,2})"
 )
 _AFTER_GREETING = regex.compile(
-    r"(?i:\b(?:hi|hello|hey|dear|thanks|thank you|thx|cheers|regards|kind regards|best|sincerely|karibu|habari|"
-    r"jambo|asante|shukran|my name is|this is|(?:good )?(?:morning|afternoon|evening)))[ ,]{1,2}\n?(?P<value>"
+    r"(?i:\b(?:hi|hiya|hello|hey|dear|thanks|thank you|thx|cheers|regards|kind regards|best|sincerely|karibu|habari|"
+    r"jambo|asante|shukran|welcome|welcome back|my name is|this is|it['’]s|i['’]m|i am|"
+    r"(?:good )?(?:morning|afternoon|evening)))(?:[ ,]{1,2}\n?|\n)(?P<value>"
     + _ANY_WORD + r"(?:[ ]" + _ANY_WORD + r")?)"
 )
 _AFTER_BY = regex.compile(r"\b(?:by|for)[:\s]\s{0,2}(?P<value>" + NAME_WORD + r")(?![\p{L}\d_.(])")
 _POSSESSIVE = regex.compile(r"(?<![\p{L}\d_.])(?P<value>" + NAME_WORD + r")['’]s\b")
 # "Amina (customer) wrote": a role in brackets right after the name.
 _BEFORE_ROLE = regex.compile(r"(?<![\p{L}\d_.])(?P<value>" + NAME_WORD + r")\s?\((?i:" + ROLE_WORDS + r")\)")
+# A card's holder as the chip and the magnetic stripe carry it (ISO/IEC 7813: SURNAME/GIVEN), after the
+# word that says so: "CARDHOLDER WAMBUI/GRACE", "name on card: Kamau/Mary". Further given names join by
+# the capitals rule of name_runs.py.
+_CARD_HOLDER = regex.compile(
+    r"(?i:\bcard[ ]?holder(?:[ ]name)?|\bname on card)[\s:=\"']{1,4}(?P<value>\p{L}[\p{L}\p{M}'’-]*/\p{L}[\p{L}\p{M}'’-]*)(?![\p{L}\p{M}\d/])"
+)
+# A message signed off on its last line: "...sort it out please\n- Wambui", "-- Grace Otieno".
+# Not a list's last item: the line before neither introduces a list (ends in ":") nor is an item itself.
+_SIGN_OFF = regex.compile(
+    r"(?:^|\n)(?![ \t]*(?:--?|–|—|~|\*|•)[ \t])[^\n]*[^:\s][ \t]*\n[ \t]*(?:--?|–|—|~)[ \t]?(?P<value>"
+    + NAME_WORD + r"(?:[ ]" + NAME_WORD + r")?)[ \t]*\n?$"
+)
+# A first.last handle after the word for an account: "keychain item missing for account grace.wambui" ("user wkamau_2"
+# is the id rule's). The pieces are words (is_handle), and not a host, file or setting ("account app.config").
+_HANDLE_AFTER_ACCOUNT = regex.compile(
+    r"(?i:\b(?:account|user|username|login|member|customer|employee|staff|agent|cashier))[\s:=\"']{1,4}"
+    r"(?P<value>\p{L}[\p{L}'’]+[._]\p{L}[\p{L}'’]+)(?![\p{L}\d_(/@-]|\.[\p{L}\d])"
+)
+_NOT_HANDLE_PIECES = frozenset(
+    "com net org io co ke uk in local internal json xml yaml yml config conf ini cs py js ts dll exe log txt "
+    "service services app api svc admin root system default test prod".split()
+)
 # Context words make a name of any word but the commonest; these few follow them in code and docs too.
 CONTEXT_DEPTH = 2_000
 # Function words and the like: a lower-case name never starts with one of these.
@@ -75,13 +101,45 @@ _FUNCTION_DEPTH = 300
 _NOT_NAMES_AFTER_CONTEXT = NOT_NAMES | frozenset("select insert update delete from where set values into join".split())
 
 
+# A lower-case word right after what people do ("approved by brian at 16:11", "awaiting approval from
+# baraka"): too common a shape for a rule alone ("rejected by server", "queued by scheduler"), so the
+# scrubber asks NER, with the word in Title case (see lower_case_name_candidates).
+# The contexts are what people do ("approved by", "approval from"), not what code does ("thrown by handler").
+_PEOPLE_DO = (
+    r"(?:approved|rejected|declined|signed|counter-signed|countersigned|authorised|authorized|requested|submitted|reviewed|"
+    r"voided|cancelled|canceled|edited|amended|entered|captured|keyed|overridden|reversed|refunded|reassigned|"
+    r"served|verified|checked|confirmed|dispensed|prescribed)[ \t]by|"
+    r"(?:approval|sign-off|authorisation|authorization|confirmation|consent|message|call|reply|complaint)[ \t]from|"
+    r"(?:holder|owner|user|cashier|customer|employee|agent) (?:was|is)|assigned to|escalated to|handed (?:over )?to"
+)
+_LOWER_AFTER_CONTEXT = regex.compile(
+    r"(?i:\b(?:" + _PEOPLE_DO + r"))[ \t]{1,2}"
+    r"(?P<value>\p{Ll}[\p{Ll}'’-]{2,30})(?![\p{L}\d_(@/\\]|\.[\p{L}\d]|[-'’]?[=:])"
+)
+
+
+def lower_case_name_candidates(text: str, vocabulary: Vocabulary) -> list[tuple[int, int]]:
+    """Lower-case words after a context word that may be a name: none of the 2,000 commonest, none code.
+
+    A small NER model tags names by their capitals, so the scrubber runs NER on these words in Title
+    case and takes those it then calls a person.
+    """
+    return [
+        match.span("value")
+        for match in _LOWER_AFTER_CONTEXT.finditer(text, overlapped=True)
+        if not vocabulary.is_very_common(match.group("value"), CONTEXT_DEPTH)
+        and match.group("value") not in _NOT_NAMES_AFTER_CONTEXT
+        and len(match.group("value").title()) == len(match.group("value"))
+    ]
+
+
 class PersonRoleRecognizer(RegexRecognizer):
     def __init__(self, vocabulary: Vocabulary | None = None):
         super().__init__(
             "PERSON",
             [PERSON_AFTER_ROLE, PERSON_AFTER_PREPOSITION],
             score=0.7,
-            validate=lambda value: not looks_like_code(value),
+            validate=lambda value: not looks_like_code(value) and value.split()[0].casefold() not in OPENERS,
         )
         self._vocabulary = vocabulary or Vocabulary()
 
@@ -94,6 +152,16 @@ class PersonRoleRecognizer(RegexRecognizer):
                 span = self._name_words(text, match.start("value"), match.group("value"), after_greeting)
                 if span is not None:
                     found.append(span)
+        found.extend(match.span("value") for match in _CARD_HOLDER.finditer(text, timeout=timeout))
+        if (sign_off := _SIGN_OFF.search(text[-80:])) and not self._too_common(sign_off.group("value").split()[-1]):
+            offset = max(0, len(text) - 80)
+            found.append((offset + sign_off.start("value"), offset + sign_off.end("value")))
+        for match in _HANDLE_AFTER_ACCOUNT.finditer(text, timeout=timeout):
+            pieces = regex.split(r"[._]", match.group("value").casefold())
+            if is_handle(match.group("value")) and not _NOT_HANDLE_PIECES.intersection(pieces) and not all(
+                self._too_common(piece) for piece in pieces
+            ):
+                found.append(match.span("value"))
         for pattern in (_AFTER_BY, _POSSESSIVE, _BEFORE_ROLE):
             for match in pattern.finditer(text, timeout=timeout):
                 if not self._too_common(match.group("value")):

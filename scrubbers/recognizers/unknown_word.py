@@ -9,6 +9,7 @@ turns the question around: a word survives only if it is
   neighbours by dots, underscores, digits, ``::`` or ``->`` (``Omnix.Sales.Save``,
   ``SQLITE_BUSY``, ``x86_64``, ``Program.cs``), or called (``save(``);
 - a short upper-case acronym (``HTTP``, ``KRA``; four letters at most);
+- an XML or HTML element's or attribute's name (``<LEDGERNAME>``, ``</soap:Body>``, ``xmlns``);
 - the reason phrase of an HTTP status right after its code (``422 Unprocessable Entity``, from the
   standard library's ``http.HTTPStatus``);
 - a common word of English or Swahili (``scrubbers/vocabulary.py``).
@@ -49,6 +50,13 @@ _CAMEL = regex.compile(r"\p{Ll}\p{Lu}|\p{Lu}{2}\p{Ll}")
 _NAME_PREFIX = regex.compile(r"^(?:Ma?c|O['’]|D['’]|Fitz|De|Di|La|Le|Van|Von)(?=\p{Lu}\p{Ll})")
 _SENTENCE_START = regex.compile(r"(?:^|[.!?:;>\]\)]\s+|\n\s*|^\W{1,3})$")
 _MAX_ACRONYM = 4
+# An XML or HTML element's name: right after "<" or "</" (or a namespace prefix), up to ">", "/>" or its
+# attributes, and an element only if its other tag is there too ("<Wambui>" alone is a name in brackets).
+_MARKUP_TAG_OPEN = regex.compile(r"(?:<|</|</?[\w.-]{1,40}:)$")
+_MARKUP_TAG_REST = regex.compile(r"[\w.:-]*(?P<end>/>|>|\s+[\w.:-]+=)")
+# ... and its attributes' names: <soap:Envelope xmlns:soap="..." encoding="utf-8">.
+_IN_MARKUP_TAG = regex.compile(r"<[\w.:-]+(?:\s+[\w.:-]+=(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s<>]+))*\s+$")
+_ATTRIBUTE_REST = regex.compile(r"[\w.:-]*=")
 
 # Not glued to a word ("v1.123456", "build-123456"); after a colon it is bare ("qq:821082566", "id: 600638",
 # "PartyA":600638) unless a technical word before it says what it is ("line:123456", "port:543210").
@@ -93,6 +101,8 @@ class UnknownWordRecognizer(RegexRecognizer):
                 continue  # PublicKeyToken=adb9793829ddae60; Database.cs:Zeile 124 (a stack trace in German)
             if reasons and any(s <= start and end <= e for s, e in reasons):
                 continue  # "HTTP 422 Unprocessable Entity": the standard reason phrase after its status code
+            if word.isascii() and _markup_element_name(text, start, end):
+                continue  # <LEDGERNAME>, </FirstName>, <soap:Body xmlns=...>: markup's element names
             if _CODE_NAME_BEFORE.search(text, max(0, start - 40), start):
                 continue  # a Python frame's function (", line 83, in asynloop") or logger ("INFO:httpx:")
             if has_frames and word.isascii() and in_stack_frame_name(text, start, end):
@@ -382,6 +392,21 @@ _QUALIFIED_TYPE = regex.compile(r"(?:[A-Za-z]\w*\.){3,}\p{Lu}\w*?(?:\p{Ll}\p{Lu}
 # The neighbours that join a word to nothing: no code shape, path, host, file name or number touches it.
 _ALONE_BEFORE = frozenset(" \t\n\r,;\"'([{!?")
 _ALONE_AFTER = frozenset(" \t\n\r,;\"')]}!?")
+
+
+def _markup_element_name(text: str, start: int, end: int) -> bool:
+    if _ATTRIBUTE_REST.match(text, end) and _IN_MARKUP_TAG.search(text, max(0, start - 300), start):
+        return True
+    opened = _MARKUP_TAG_OPEN.search(text, max(0, start - 42), start)
+    rest = _MARKUP_TAG_REST.match(text, end) if opened else None
+    if rest is None:
+        return False
+    if rest.group("end") != ">":
+        return True  # attributes or a self-closing tag: markup whatever else the text holds
+    tag = text[opened.start() : rest.start("end")].lstrip("</")
+    if opened.group().startswith("</"):
+        return ("<" + tag) in text[: opened.start()]
+    return ("</" + tag + ">") in text[rest.end() :]
 
 
 def _stands_alone(text: str, start: int, end: int) -> bool:

@@ -23,7 +23,8 @@ from presidio_analyzer import RecognizerResult
 from scrubbers.recognizers._keyvalue import KeyGate, is_call, key_value_pattern
 from scrubbers.recognizers._regex import RegexRecognizer
 from scrubbers.recognizers._technical import is_technical_value
-from scrubbers.recognizers.person_filters import NOT_NAMES, is_handle, looks_like_code
+from scrubbers.recognizers.person_filters import NOT_NAMES, OPENERS, is_handle, looks_like_code
+from scrubbers.vocabulary import Vocabulary
 
 _PERSON_KEYS = (
     r"(?:customer|client|patient|employee|cashier|user|first|last|middle|full|display|contact|account|"
@@ -31,7 +32,12 @@ _PERSON_KEYS = (
     r"name|names|customer|patient|employee|cashier|beneficiary|payee|payer|cardholder|custnm|cust_nm|"
     r"visitor_name|requester|contact|surname|given_?name|family_?name|fullname|display|agent|teller|approver|approvers|"
     r"assignee|assigned_?to|pending_?with|owner|clerk|pharmacist|dispatcher|courier|rider|supervisor|manager|"
-    r"approved_?by|created_?by|requested_?by|updated_?by|submitted_?by|handled_?by|user|username|user_?name"
+    r"approved_?by|created_?by|requested_?by|updated_?by|submitted_?by|handled_?by|user|username|user_?name|"
+    # Name parts: "customer_first=Grace&customer_last=Wambui", FHIR-style {"given": ..., "family": ...},
+    # a ledger's counterparty ("party=", Tally's <LEDGERNAME>).
+    r"(?:customer|client|patient|employee|user|contact|holder|payer|payee|member|staff|agent)[_-]?"
+    r"(?:first|last|middle|given|family|sur)(?:[_-]?names?)?|given|given_?names|(?<!font-)family|"
+    r"party|party_?name|ledger_?name"
 )
 # "approvers=[Wanjiru Kamau, Grace Otieno]": a list of names under a person key.
 _PERSON_LIST = r"\[[^\W\d_][\w'’ .-]{0,40}(?:,[ ]?[^\W\d_][\w'’ .-]{0,40}){0,9}\]"
@@ -59,11 +65,24 @@ _PERSON_BARE = (
 _OTHER_BARE = r"[^\s&;,'\"(){}\[\]<>]{1,500}"
 _NUMBER_OR_HEX = regex.compile(r"^(?:-?[\d.-]+|0x[0-9A-Fa-f]+)$")
 _NULLS = frozenset({"null", "none", "nil", "true", "false", "undefined", ""})
+# A key that holds a name part, where a value in capitals is a name as banks and Daraja write it
+# ("FirstName":"WANJIRU"), not a code constant as it would be under "name" or "user".
+_NAME_PART_KEY = regex.compile(r"(?i)(?:first|last|middle|given|family|full|sur|ledger|party)[_-]?names?|surname|given|family")
+_CAPITALS_NAME = regex.compile(r"\p{Lu}[\p{Lu}'’ .-]{1,80}")
+# The same keys as XML elements: <FirstName>Grace</FirstName>, Tally's <LEDGERNAME>GRACE WAMBUI</LEDGERNAME>.
+_XML_PERSON = regex.compile(
+    r"(?i)<(?P<tag>(?:[A-Za-z0-9]+[_.:-])*(?:" + _PERSON_KEYS + r"))>(?P<value>[^<>\n]{1,200})</(?P=tag)>"
+)
+# "customer: ok thanks" in a chat transcript is a speaker's line, not a customer's name: a bare value
+# in lower case that holds one of this many commonest words and ends in a known word is kept, as the
+# role rule keeps "cashier closed the drawer" ("customer: grace wambui" ends in a word no list knows).
+_SPEAKER_LINE_DEPTH = 2_000
 
 
 class UserValueKeyRecognizer(RegexRecognizer):
-    def __init__(self):
+    def __init__(self, vocabulary: Vocabulary | None = None):
         super().__init__("USER_VALUE", [], score=0.8)
+        self._vocabulary = vocabulary or Vocabulary()
         self.supported_entities = list(_KEYS)
         self._by_entity = [
             (entity, regex.compile(key_value_pattern(keys, _PERSON_BARE if entity == "PERSON" else _OTHER_BARE)))
@@ -74,9 +93,9 @@ class UserValueKeyRecognizer(RegexRecognizer):
         self._gate = KeyGate("|".join(_KEYS.values()))
 
     def entity_spans(self, text: str) -> list[tuple[int, int, str]]:
+        found = self._xml_names(text) if "</" in text else []
         if not self._gate.search(text, timeout=self.budget.remaining()):
-            return []
-        found = []
+            return found
         for entity, pattern in self._by_entity:
             for match in pattern.finditer(text, timeout=self.budget.remaining()):
                 start, end = match.span("value")
@@ -85,7 +104,9 @@ class UserValueKeyRecognizer(RegexRecognizer):
                     continue  # "user = User.objects.get(": code assigning a call, not a logged value
                 if entity == "PERSON":
                     words = value.strip("[]").replace("%20", " ").replace("+", " ").replace(", ", " ")
-                    if words.casefold() in NOT_NAMES or (looks_like_code(words) and not is_handle(words)):
+                    if not self._person_value(words, text[match.start() : start]):
+                        continue
+                    if text[start - 1] not in "\"'" and self._speaker_line(words):
                         continue
                 if entity == "USER_VALUE" and _NUMBER_OR_HEX.match(value) and text[start - 1] not in "\"'":
                     continue
@@ -96,6 +117,36 @@ class UserValueKeyRecognizer(RegexRecognizer):
                 if entity == "PERSON":
                     end = start + len(_same_case_words(value))
                 found.append((start, end, entity))
+        return found
+
+    def _person_value(self, words: str, key: str) -> bool:
+        """Whether ``words`` under ``key`` may be a name: not code, unless capitals under a name-part key."""
+        if words.casefold() in NOT_NAMES:
+            return False
+        if looks_like_code(words) and not is_handle(words):
+            return _CAPITALS_NAME.fullmatch(words) is not None and _NAME_PART_KEY.search(key) is not None
+        return True
+
+    def _speaker_line(self, words: str) -> bool:
+        """Words that read as prose: a function word first, or lower case with one of the commonest words
+        and a known word last."""
+        pieces = regex.findall(r"\p{L}+", words)
+        if pieces and pieces[0].casefold() in OPENERS:
+            return True  # "customer: Hi, can I ...", "agent: Thanks for waiting": a line of chat starts there
+        return (
+            words.islower()
+            and bool(pieces)
+            and self._vocabulary.is_common(pieces[-1])
+            and any(self._vocabulary.is_very_common(word, _SPEAKER_LINE_DEPTH) for word in pieces)
+        )
+
+    def _xml_names(self, text: str) -> list[tuple[int, int, str]]:
+        found = []
+        for match in _XML_PERSON.finditer(text, timeout=self.budget.remaining()):
+            value = match.group("value").strip()
+            if value and self._person_value(value, match.group("tag")):
+                start = match.start("value")
+                found.append((start, match.end("value"), "PERSON"))
         return found
 
     def analyze(self, text, entities, nlp_artifacts=None):
