@@ -620,7 +620,8 @@ def runs_cf(s: str) -> set[str]:
     return {r.casefold() for r in letter_runs(s)}
 
 
-def render_record(template: str, persons: dict[str, Person], rng: random.Random, excluded: frozenset[str]):
+def render_record(template: str, persons: dict[str, Person], rng: random.Random, excluded: frozenset[str],
+                  fill=filler):  # fmt: skip
     """-> (text, pii spans, expected span texts, source tokens, forms). Raises Retry."""
     out: list[str] = []
     length = 0
@@ -632,7 +633,7 @@ def render_record(template: str, persons: dict[str, Person], rng: random.Random,
         length += len(literal)
         slot, kind = mt.group(1), mt.group(2)
         if slot == "X":
-            value = filler(kind, rng)
+            value = fill(kind, rng)
             out.append(value)
             length += len(value)
         else:
@@ -677,12 +678,13 @@ def stray_tokens(text: str, pii: list[dict], tokens: list[str]) -> set[str]:
     return {n for n in names if len(n) > 1} & outside
 
 
-def draw_person(pool, apos, rng: random.Random) -> Person:
+def draw_person(pool, apos, rng: random.Random, person_cls=Person) -> Person:
     firsts, lasts = pool
     a = None
     if apos is not None:
         a = (apos[0], rng.choice(apos[1]))
-    return Person(rng.choice(firsts), rng.choice(firsts), rng.choice(firsts), rng.choice(lasts), rng.choice(lasts), a)
+    return person_cls(rng.choice(firsts), rng.choice(firsts), rng.choice(firsts), rng.choice(lasts), rng.choice(lasts),
+                      a)  # fmt: skip
 
 
 def slot_tokens(person: Person, slot_forms: list[str]) -> list[str]:
@@ -695,7 +697,7 @@ def slot_tokens(person: Person, slot_forms: list[str]) -> list[str]:
     return toks
 
 
-def make_persons(template: str, pool, apos, rng: random.Random) -> dict[str, Person]:
+def make_persons(template: str, pool, apos, rng: random.Random, person_cls=Person) -> dict[str, Person]:
     """Distinct people: within a record no two people share a name token, nor one person two slots."""
     slot_forms: dict[str, list[str]] = {}
     for slot, form in PLACEHOLDER.findall(template):
@@ -705,7 +707,7 @@ def make_persons(template: str, pool, apos, rng: random.Random) -> dict[str, Per
     used: set[str] = set()
     for slot in sorted(slot_forms):
         for _ in range(200):
-            p = draw_person(pool, apos, rng)
+            p = draw_person(pool, apos, rng, person_cls)
             toks = set()
             for t in slot_tokens(p, slot_forms[slot]):
                 toks.add(t)
@@ -758,9 +760,13 @@ def validate(record: dict, expected: list[str], tokens: list[str], excluded: fro
         raise SystemExit(f"{rid}: keep must be empty")
 
 
-def build() -> tuple[list[dict], Counter]:
+def build(templates: list[tuple[str, str, str, str]] = T, seed: int = SEED, total: int = TOTAL, prefix: str = "bn2",
+          fill=filler, person_cls=Person, form_case: dict[str, str] = FORM_CASE) -> tuple[list[dict], Counter]:
+    """The records and the count of each rendering. The defaults build this set; the third blind set passes
+    its own templates, seed, id prefix, fillers and renderings."""
     from wordfreq import zipf_frequency
 
+    T = templates
     if len(T) < 80:
         raise SystemExit(f"only {len(T)} templates")
     if len({t for _, _, _, t in T}) != len(T):
@@ -769,7 +775,7 @@ def build() -> tuple[list[dict], Counter]:
         if cat not in CATEGORIES:
             raise SystemExit(f"bad category {cat}")
         for slot, form in PLACEHOLDER.findall(template):
-            if slot != "X" and form not in FORM_CASE:
+            if slot != "X" and form not in form_case:
                 raise SystemExit(f"unknown form {form} in {template[:40]!r}")
 
     excluded = scrubber_words()
@@ -779,13 +785,13 @@ def build() -> tuple[list[dict], Counter]:
         if len(f) < 3 or len(la) < 3:
             raise SystemExit(f"pool too small for {source}")
 
-    rng = random.Random(SEED)
-    schedule = [i % len(T) for i in range(TOTAL)]
+    rng = random.Random(seed)
+    schedule = [i % len(T) for i in range(total)]
     rng.shuffle(schedule)
     source_turn: Counter = Counter()
     form_counts: Counter = Counter()
     records = []
-    for i in range(TOTAL):
+    for i in range(total):
         app, field, category, template = T[schedule[i]]
         region = REGIONS[i % len(REGIONS)]
         sources = SOURCES2[region]
@@ -799,8 +805,8 @@ def build() -> tuple[list[dict], Counter]:
             apos = apostrophe_for(region, source, excluded)
             for _ in range(400):
                 try:
-                    persons = make_persons(template, pools[source], apos, rng)
-                    result = render_record(template, persons, rng, excluded)
+                    persons = make_persons(template, pools[source], apos, rng, person_cls)
+                    result = render_record(template, persons, rng, excluded, fill)
                 except Retry:
                     continue
                 break
@@ -811,7 +817,7 @@ def build() -> tuple[list[dict], Counter]:
         text, pii, expected, tokens, forms = result
         curated = any(t.casefold() in {n.casefold() for _, ns in APOSTROPHE.values() for n in ns} for t in tokens)
         record = {
-            "id": f"bn2-{i + 1:04d}",
+            "id": f"{prefix}-{i + 1:04d}",
             "app": app,
             "field": field,
             "text": text,
