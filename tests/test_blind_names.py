@@ -16,13 +16,14 @@ from tests.corpus.scoring import load_corpus, score
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 # The target is 0.97 (issue 11); each threshold holds the line measured, until the scrubber reaches it.
-# The first set's misses were read while writing the context rules of 2026-12-02, the second's while
-# writing those of 2026-12-04, so both flatter now; the third was written on 2026-12-04 by someone who
-# never saw the rules, before that day's rules were measured on it.
+# The first set's misses were read while writing the context rules of 2026-12-02, the second's and the
+# third's while writing those of 2026-12-04, so they flatter now; the fourth was written on 2026-12-04 by
+# someone who never saw the rules, and only its aggregate was read: it is the figure to believe.
 BLIND_SETS = {
     "blind_names": (CORPUS / "blind_names.jsonl", 0.945),
     "blind_names_2": (CORPUS / "blind_names_2.jsonl", 0.96),
-    "blind_names_3": (CORPUS / "blind_names_3.jsonl", 0.905),
+    "blind_names_3": (CORPUS / "blind_names_3.jsonl", 0.935),
+    "blind_names_4": (CORPUS / "blind_names_4.jsonl", 0.925),
 }
 
 

@@ -211,6 +211,7 @@ CASES = {
         ("sync from Njeris-MacBook-Pro.local failed; host ZOÉ-PC", ["Njeris", "ZOÉ"]),
         # Places, roles and devices are nobody's name; nor is code, or a word that merely ends in "pc".
         ("OFFICE-PC, TILL-PC, ADMIN-PC, WIN10-PC, DESKTOP-7F3K2QL, Remote-Desktop, grpc-pc2", []),
+        ("Omnix.Sync: machine OMX-WANJIRU-LAPTOP last seen 72 h ago", ["WANJIRU"]),
     ]),
     "user_path": (UserPathRecognizer, [
         (r"open C:\Users\wanjiru\AppData\x", ["wanjiru"]),
@@ -235,6 +236,11 @@ CASES = {
         ("Achieng (customer) wrote", ["Achieng"]),
         ("declined (RC 05) CARDHOLDER WAMBUI/GRACE TERMINAL T1 and name on card: Kamau/Mary", ["WAMBUI/GRACE", "Kamau/Mary"]),
         ("TCP/IP reset while reading the cardholder's PIN", []),
+        # Chat systems' lines about people; an initial before the surname; a receipt's aligned colon.
+        ("Grace joined the chat\nChat transferred from Mercy to Otieno Kamau (skill: Payments)", ["Grace", "Mercy", "Otieno Kamau"]),
+        ("supervisor S. Otieno notified; approved by A. Kamau on behalf of", ["Otieno", "Kamau"]),
+        ("PATIENT     : GRACE WAMBUI\nuser           Admin1\nagent: ERROR", ["GRACE WAMBUI"]),
+        ("customer: its me njeri from earlier\nBest wishes,\nGrace Wambui\nKaribu tena, Kamau", ["njeri", "Grace Wambui", "Kamau"]),
         # A greeting across a line break, a dash sign-off on the last line, a first.last handle after "account".
         ("parcel came damaged\nthanks\nnjeri otieno", ["njeri otieno"]),
         ("sort it out please\n- Wambui", ["Wambui"]),
@@ -266,6 +272,11 @@ CASES = {
         ('{"employee":{"given":"Grace","family":"Wambui"}}', ["Grace", "Wambui"]),
         ("GET /chat?customer_first=Grace&customer_last=Otieno&page=2 and /ledger?party=Mary%20Atieno&fy=1", ["Grace", "Otieno", "Mary%20Atieno"]),
         ("Tally import: <LEDGERNAME>GRACE WAMBUI</LEDGERNAME> too long", ["GRACE WAMBUI"]),
+        # Name parts as quoted JSON keys, quoted after their word; audit fields; legacy and log keys.
+        ('found {"first":"Grace","last":"Ó Wambui","preferred":"Shiru"} and {"first": 1, "last": "2024-01-01"}', ["Grace", "Ó Wambui", "Shiru"]),
+        ("file rejected: SURNAME 'WAMBUI' and FORENAME 'GRACE' are swapped", ["WAMBUI", "GRACE"]),
+        ('{"prepared_by":"Grace Wambui","checkedBy":"Kamau, Njeri","standby":"yes"}', ["Grace Wambui", "Kamau, Njeri"]),
+        ('ORDHDR: CUSTNAME=GRACE WAMBUI STATUS=RFND and tt-sync emp="Kamau, Njeri" punches=4', ["GRACE WAMBUI", "Kamau, Njeri"]),
         # Capitals under a generic key are code; a font's family is a font; a chat speaker's line is prose.
         ('{"name":"HTTP","user":"SYSTEM"} body { font-family: Arial; } <Name>ERROR</Name>', []),
         ("customer: ok thanks\ncustomer: parcel came damaged\ncustomer: Hi, can I speak to someone?", []),
@@ -288,6 +299,8 @@ CASES = {
         ("Sale failed for Wanjiru", ["Wanjiru"]),
         # An element's name is markup when its other tag is there, or it has attributes; a name in brackets is not.
         ("import: <LEDGERNAME>x</LEDGERNAME> <soap:Body xmlns:soap=1/> and From: <Chepkoech>", ["Chepkoech"]),
+        # A given name and the surname's initial is an account's name, not CamelCase code; a known word's is.
+        (r"C:\ProgramData\Logs\ChepkoechK\pos.log and C:\logs\ReportA\x", ["ChepkoechK"]),
         ("passcode Paginas99 rejected", ["Paginas"]),
         (r"\\FS01\Staff\Chepkoech\Payslips", ["Chepkoech"]),
         ("https://peterkiptalam.co.ke/api callback", ["peterkiptalam"]),

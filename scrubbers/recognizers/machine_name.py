@@ -17,8 +17,9 @@ from scrubbers.recognizers._regex import RegexRecognizer
 
 # A default or self-chosen device suffix, in any case.
 _DEVICE = r"(?i:pc|laptop|notebook|macbook(?:-pro|-air)?|imac|iphone|ipad)"
-# The whole word before the suffix, a possessive "s" included ("Marys"): it is the owner's name either way.
-MACHINE_NAME = r"(?<![\w.-])(?P<value>\p{L}[\p{L}'’]{1,24})-" + _DEVICE + r"(?![\w])"
+# The whole word before the suffix, a possessive "s" included ("Marys"): it is the owner's name either way;
+# a site or company prefix may come first ("OMX-WANJIRU-LAPTOP").
+MACHINE_NAME = r"(?<![\w.-])(?:[A-Za-z0-9]{2,8}-)?(?P<value>\p{L}[\p{L}'’]{1,24})-" + _DEVICE + r"(?![\w])"
 # Words that name a place, a role or a device, not its owner ("TILL-PC", "POS-PC", "HR-LAPTOP").
 _NOT_OWNERS = frozenset(
     "admin administrator user owner guest office reception front back till pos cashier server home my this "

@@ -18,6 +18,7 @@ but apps nearly always put a telling word in front of the name they log:
 - a card holder's name in the cards' own SURNAME/GIVEN form after "cardholder";
 - a sign-off in Title case on a message's last line after a dash ("...\n- Wambui");
 - a handle of two to four words after "account", "user" ... ("for account grace.wambui");
+- what chat systems log of people ("Grace joined the chat", "transferred from Grace to Otieno");
 - a Title-case word with a possessive ``'s`` ("Njeri's shift"; not "Today's"),
   or right before a role in brackets ("Achieng (customer) wrote").
 
@@ -46,11 +47,13 @@ ROLE_WORDS = (
 )
 NAME_WORD = r"(?:[A-Z]['’])?(?:Ma?c)?[A-Z][a-z]+(?:['’-][A-Za-z][a-z]+)*"
 _INITIAL = r"[A-Z]\."
+# An initial before a surname, outside the value so that the surname is judged alone ("supervisor S. Otieno").
+_INITIAL_BEFORE = r"[A-Z]\.\s?"
 # Code after a role word: "user = User.objects.get(...)" calls a class, it names nobody.
 _NOT_CALLED = r"(?!(?:\.[A-Za-z_]\w*)+\()"
 PERSON_AFTER_ROLE = (
-    r"(?i:\b(?:" + ROLE_WORDS + r"))\b\.?(?:\s*(?i:name|names))?[\s:=\"'’]{1,6}"
-    r"(?P<value>" + NAME_WORD + r"(?:\s+(?:" + NAME_WORD + r"|" + _INITIAL + r")){0,2})(?![A-Za-z])" + _NOT_CALLED
+    r"(?i:\b(?:" + ROLE_WORDS + r"))\b\.?(?:\s*(?i:name|names))?[\s:=\"'’]{1,12}(?:" + _INITIAL_BEFORE + r")?"
+    r"(?P<value>" + NAME_WORD + r"(?:\s+(?:" + NAME_WORD + r"|" + _INITIAL + r")){0,2})(?![A-Za-z\d])" + _NOT_CALLED
 )
 PERSON_AFTER_PREPOSITION = (
     r"\b(?:for|by|to|from)\s+[\"']?(?P<value>" + NAME_WORD + r"(?:\s+(?:" + _INITIAL + r"\s+)?" + NAME_WORD + r"){1,2})(?![A-Za-z])"
@@ -59,15 +62,18 @@ PERSON_AFTER_PREPOSITION = (
 _ANY_WORD = r"\p{L}[\p{L}'’-]*(?!\.?[\p{L}\d_(/\\@])"
 # Words after a role word, in capitals or lower case: judged one by one below.
 _WORDS_AFTER_ROLE = regex.compile(
-    r"(?i:\b(?:" + ROLE_WORDS + r"|by))\b\.?[\s:=\"'’]{1,6}(?P<value>" + _ANY_WORD + r"(?:[ ]" + _ANY_WORD + r"){0,2})"
+    r"(?i:\b(?:" + ROLE_WORDS + r"|by))\b\.?[\s:=\"'’]{1,12}(?P<value>" + _ANY_WORD + r"(?:[ ]" + _ANY_WORD + r"){0,2})"
 )
 _AFTER_GREETING = regex.compile(
-    r"(?i:\b(?:hi|hiya|hello|hey|dear|thanks|thank you|thx|cheers|regards|kind regards|best|sincerely|karibu|habari|"
-    r"jambo|asante|shukran|welcome|welcome back|my name is|this is|it['’]s|i['’]m|i am|"
+    r"(?i:\b(?:hi|hiya|hello|hey|dear|thanks|thank you|thx|cheers|regards|kind regards|best(?![ ]wishes)|sincerely|karibu(?![ ]tena)|habari|"
+    r"jambo|asante|shukran|welcome|welcome back|karibu tena|best wishes|warm regards|many thanks|yours sincerely|"
+    r"my name is|this is|it['’]s|i['’]m|i am|it['’]?s me|"
     r"(?:good )?(?:morning|afternoon|evening)))(?:[ ,]{1,2}\n?|\n)(?P<value>"
     + _ANY_WORD + r"(?:[ ]" + _ANY_WORD + r")?)"
 )
-_AFTER_BY = regex.compile(r"\b(?:by|for)[:\s]\s{0,2}(?P<value>" + NAME_WORD + r")(?![\p{L}\d_.(])")
+_AFTER_BY = regex.compile(
+    r"\b(?:by|for)[:\s]\s{0,2}(?:" + _INITIAL_BEFORE + r")?(?P<value>" + NAME_WORD + r")(?![\p{L}\d_.(])"
+)
 _POSSESSIVE = regex.compile(r"(?<![\p{L}\d_.])(?P<value>" + NAME_WORD + r")['’]s\b")
 # "Amina (customer) wrote": a role in brackets right after the name.
 _BEFORE_ROLE = regex.compile(r"(?<![\p{L}\d_.])(?P<value>" + NAME_WORD + r")\s?\((?i:" + ROLE_WORDS + r")\)")
@@ -92,6 +98,15 @@ _HANDLE_AFTER_ACCOUNT = regex.compile(
 _NOT_HANDLE_PIECES = frozenset(
     "com net org io co ke uk in local internal json xml yaml yml config conf ini cs py js ts dll exe log txt "
     "service services app api svc admin root system default test prod".split()
+)
+# What chat systems log about people: "Grace joined the chat", "Chat transferred from Grace to Otieno".
+_JOINED = regex.compile(
+    r"(?<![\p{L}\d_.])(?P<value>" + NAME_WORD + r"(?:[ ]" + NAME_WORD + r")?)[ ](?:has[ ])?(?:joined|left)[ ]"
+    r"(?:the[ ])?(?:chat|conversation|room|channel|call|meeting|queue)\b"
+)
+_TRANSFERRED = regex.compile(
+    r"\b(?:transferred|reassigned|handed[ ]over|escalated|forwarded)[ ]from[ ](?P<value>" + NAME_WORD
+    + r"(?:[ ]" + NAME_WORD + r")?)[ ]to[ ](?P<other>" + NAME_WORD + r"(?:[ ]" + NAME_WORD + r")?)(?![\p{L}\d_.(])"
 )
 # Context words make a name of any word but the commonest; these few follow them in code and docs too.
 CONTEXT_DEPTH = 2_000
@@ -139,7 +154,7 @@ class PersonRoleRecognizer(RegexRecognizer):
             "PERSON",
             [PERSON_AFTER_ROLE, PERSON_AFTER_PREPOSITION],
             score=0.7,
-            validate=lambda value: not looks_like_code(value) and value.split()[0].casefold() not in OPENERS,
+            validate=lambda value: not looks_like_code(value) and value.split()[0].casefold() not in OPENERS | NOT_NAMES,
         )
         self._vocabulary = vocabulary or Vocabulary()
 
@@ -162,6 +177,9 @@ class PersonRoleRecognizer(RegexRecognizer):
                 self._too_common(piece) for piece in pieces
             ):
                 found.append(match.span("value"))
+        found.extend(match.span("value") for match in _JOINED.finditer(text, timeout=timeout))
+        for match in _TRANSFERRED.finditer(text, timeout=timeout):
+            found.extend(match.span(group) for group in ("value", "other"))
         for pattern in (_AFTER_BY, _POSSESSIVE, _BEFORE_ROLE):
             for match in pattern.finditer(text, timeout=timeout):
                 if not self._too_common(match.group("value")):

@@ -47,6 +47,8 @@ _FILE_EXTENSION = regex.compile(r"\.(?:[a-z]{1,4}|dylib|swift|scala|kts)$")
 _HEX_LITERAL = regex.compile(r"0[xX][0-9A-Fa-f]+\b")
 _MAX_CODE_PREFIX = 3
 _CAMEL = regex.compile(r"\p{Ll}\p{Lu}|\p{Lu}{2}\p{Ll}")
+# A Windows account's usual shape, a given name and the surname's initial ("WambuiK"): not CamelCase code.
+_NAME_AND_INITIAL = regex.compile(r"\p{Lu}\p{Ll}{2,}\p{Lu}")
 _NAME_PREFIX = regex.compile(r"^(?:Ma?c|O['’]|D['’]|Fitz|De|Di|La|Le|Van|Von)(?=\p{Lu}\p{Ll})")
 _SENTENCE_START = regex.compile(r"(?:^|[.!?:;>\]\)]\s+|\n\s*|^\W{1,3})$")
 _MAX_ACRONYM = 4
@@ -176,6 +178,8 @@ class UnknownWordRecognizer(RegexRecognizer):
         """
         token_start, token_end = _compound_bounds(text, start, end)
         token = text[token_start:token_end].strip("._-")
+        if _NAME_AND_INITIAL.fullmatch(token) and text[token_end : token_end + 1] != "(":
+            return self._vocabulary.is_common(token[:-1])  # C:\...\WambuiK\: an account named by name and initial
         if not token or not token.isascii() or token.isupper() or _CODE_SIGNS.search(text[max(0, token_start - 1) : token_end + 2]):
             return True  # SQLITE_READONLY and other capital compounds are error codes
         pieces = [h for part in _SEPARATORS.split(token) for h in _HUMPS.findall(part)]

@@ -37,7 +37,9 @@ _PERSON_KEYS = (
     # a ledger's counterparty ("party=", Tally's <LEDGERNAME>).
     r"(?:customer|client|patient|employee|user|contact|holder|payer|payee|member|staff|agent)[_-]?"
     r"(?:first|last|middle|given|family|sur)(?:[_-]?names?)?|given|given_?names|(?<!font-)family|"
-    r"party|party_?name|ledger_?name"
+    r"party|party_?name|ledger_?name|cust_?name|emp|emp_?name|forenames?|preferred_?name|"
+    # Who did something, as audit fields name it: checked_by, prepared_by, verifiedBy.
+    r"[A-Za-z]{3,15}(?:[_-]by|(?-i:By))"
 )
 # "approvers=[Wanjiru Kamau, Grace Otieno]": a list of names under a person key.
 _PERSON_LIST = r"\[[^\W\d_][\w'’ .-]{0,40}(?:,[ ]?[^\W\d_][\w'’ .-]{0,40}){0,9}\]"
@@ -67,8 +69,17 @@ _NUMBER_OR_HEX = regex.compile(r"^(?:-?[\d.-]+|0x[0-9A-Fa-f]+)$")
 _NULLS = frozenset({"null", "none", "nil", "true", "false", "undefined", ""})
 # A key that holds a name part, where a value in capitals is a name as banks and Daraja write it
 # ("FirstName":"WANJIRU"), not a code constant as it would be under "name" or "user".
-_NAME_PART_KEY = regex.compile(r"(?i)(?:first|last|middle|given|family|full|sur|ledger|party)[_-]?names?|surname|given|family")
+_NAME_PART_KEY = regex.compile(r"(?i)(?:first|last|middle|given|family|full|sur|ledger|party|cust|emp)[_-]?names?|surname|given|family")
 _CAPITALS_NAME = regex.compile(r"\p{Lu}[\p{Lu}'’ .-]{1,80}")
+# Name parts as JSON keys ({"first":"Grace","last":"Wambui","preferred":"Shiru"}): too short to trust
+# bare, so only quoted and only a value that starts with a letter; and a name part quoted after its
+# word ("SURNAME 'WAMBUI' and FORENAME 'GRACE' are swapped").
+_JSON_NAME_PART = regex.compile(
+    r"(?i)\"(?:first|last|middle|preferred|given|family|forename|surname)\"\s{0,3}:\s{0,3}\"(?P<value>\p{L}[^\"\\\n]{0,99})\""
+)
+_QUOTED_AFTER_NAME_WORD = regex.compile(
+    r"(?i)\b(?:surname|forenames?|first[ ]name|last[ ]name|given[ ]names?|family[ ]name|middle[ ]name)[ ]'(?P<value>\p{L}[^'\n]{0,59})'"
+)
 # The same keys as XML elements: <FirstName>Grace</FirstName>, Tally's <LEDGERNAME>GRACE WAMBUI</LEDGERNAME>.
 _XML_PERSON = regex.compile(
     r"(?i)<(?P<tag>(?:[A-Za-z0-9]+[_.:-])*(?:" + _PERSON_KEYS + r"))>(?P<value>[^<>\n]{1,200})</(?P=tag)>"
@@ -94,6 +105,8 @@ class UserValueKeyRecognizer(RegexRecognizer):
 
     def entity_spans(self, text: str) -> list[tuple[int, int, str]]:
         found = self._xml_names(text) if "</" in text else []
+        for pattern in (_JSON_NAME_PART, _QUOTED_AFTER_NAME_WORD):
+            found.extend((*match.span("value"), "PERSON") for match in pattern.finditer(text, timeout=self.budget.remaining()))
         if not self._gate.search(text, timeout=self.budget.remaining()):
             return found
         for entity, pattern in self._by_entity:
