@@ -110,7 +110,7 @@ _ENTITY_RANK = {
     entity: rank
     for rank, entity in enumerate(
         ("SECRET", "CREDIT_CARD", "IBAN_CODE", "EMAIL", "UPI_ID", "GSTIN", "PAN", "AADHAAR", "KRA_PIN", "BANK_ACCOUNT",
-         "NATIONAL_ID", "MPESA_TILL", "PHONE", "MPESA_CODE", "AMOUNT", "PRODUCT", "IP_ADDRESS", "PERSON", "USER_PATH", DENY_TERM, "USER_VALUE", "ID", "UNKNOWN")
+         "NATIONAL_ID", "MPESA_TILL", "PHONE", "MPESA_CODE", "AMOUNT", "PRODUCT", "IP_ADDRESS", "PERSON", "ADDRESS", "USER_PATH", DENY_TERM, "USER_VALUE", "ID", "UNKNOWN")
     )
 }  # fmt: skip
 

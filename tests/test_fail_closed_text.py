@@ -134,6 +134,9 @@ def test_a_name_goes_whole_with_the_words_next_to_it(text_scrubber, text, stored
         ('{"FirstName":"PATIENCE","MiddleName":"NEEMA","LastName":"ZAWADI"}', '{"FirstName":"<PERSON>","MiddleName":"<PERSON>","LastName":"<PERSON>"}'),
         ("Tally import: <LEDGERNAME>PATIENCE ZAWADI</LEDGERNAME> exceeds 50", "Tally import: <LEDGERNAME><PERSON></LEDGERNAME> exceeds 50"),
         ("declined (RC 05) CARDHOLDER ZAWADI/PATIENCE TERMINAL", "declined (RC 05) CARDHOLDER <PERSON> TERMINAL"),
+        # Postal addresses: a UK postcode, a house number on its street, a Kenyan box with its postal code.
+        ("Courier 422: 12 High Street, Swindon SN1 2AB not serviceable", "Courier 422: <ADDRESS>, Swindon <ADDRESS> not serviceable"),
+        ("KRA letter returned: Nairobi, P.O. Box 12345-00100", "KRA letter returned: Nairobi, <ADDRESS>"),
     ],
 )
 def test_names_in_context_the_fail_closed_rule_would_keep(text_scrubber, text, stored):

@@ -30,6 +30,7 @@ from scrubbers.recognizers.kra_pin import KraPinRecognizer
 from scrubbers.recognizers.mpesa_code import MpesaCodeRecognizer
 from scrubbers.recognizers.mpesa_till import MpesaTillRecognizer
 from scrubbers.recognizers.pem_block import PemBlockRecognizer
+from scrubbers.recognizers.postal_address import PostalAddressRecognizer
 from scrubbers.recognizers.person_filters import is_handle, looks_like_code
 from scrubbers.recognizers.person_gazetteer import PersonGazetteerRecognizer
 from scrubbers.recognizers.person_role import PersonRoleRecognizer
@@ -199,6 +200,8 @@ CASES = {
     "route_id": (RouteIdRecognizer, [
         ("GET /api/users/wanjiru.kamau/orders 404", ["wanjiru.kamau"]),
         ("https://shop.example.co.uk/u/peter?x=1 failed", ["peter"]),
+        # A random key is an id wherever it stands in a route; CamelCase, hex and versions are not.
+        ("PUT /data/7aQ2wMbv/page 200 and GET /api/Int32Array/getCinemaInfoByID/3f2a9c1b4d5e/utf8mb4", ["7aQ2wMbv"]),
         ("GET /users/me/orders", []),
         ("POST http://shop.example/accounts/register/ and /accounts/confirm-email/ 500", []),
         ("/api/v1/customers/{id} 500", []),
@@ -212,6 +215,13 @@ CASES = {
         # Places, roles and devices are nobody's name; nor is code, or a word that merely ends in "pc".
         ("OFFICE-PC, TILL-PC, ADMIN-PC, WIN10-PC, DESKTOP-7F3K2QL, Remote-Desktop, grpc-pc2", []),
         ("Omnix.Sync: machine OMX-WANJIRU-LAPTOP last seen 72 h ago", ["WANJIRU"]),
+    ]),
+    "postal_address": (PostalAddressRecognizer, [
+        ("Courier 422: 12 High Street, Swindon SN1 2AB not serviceable", ["SN1 2AB", "12 High Street"]),
+        ("postcode lookup failed for EC1A 1BB; postcode=sw1a1aa", ["EC1A 1BB", "sw1a1aa"]),
+        ("ship to Anaheim, CA 92804-1234, US failed; Nairobi, P.O. Box 12345-00100", ["Anaheim, CA 92804-1234, US", "P.O. Box 12345-00100"]),
+        # A city alone, codes, versions, counts and standards are no address.
+        ("Nairobi branch: E11000 after 3 retries, TLS 1.2, RFC 7231, ISO 8601, HTTP 2 AB, CA 12345678, SN12AB", []),
     ]),
     "user_path": (UserPathRecognizer, [
         (r"open C:\Users\wanjiru\AppData\x", ["wanjiru"]),

@@ -34,6 +34,7 @@ from scrubbers.recognizers.kra_pin import KraPinRecognizer
 from scrubbers.recognizers.mpesa_code import MpesaCodeRecognizer
 from scrubbers.recognizers.mpesa_till import MpesaTillRecognizer
 from scrubbers.recognizers.pem_block import PemBlockRecognizer
+from scrubbers.recognizers.postal_address import PostalAddressRecognizer
 from scrubbers.recognizers.product import ProductRecognizer
 from scrubbers.recognizers.person_gazetteer import PersonGazetteerRecognizer
 from scrubbers.recognizers.person_role import PersonRoleRecognizer
@@ -85,6 +86,7 @@ def all_recognizers(budget: TimeBudget | None = None, vocabulary: Vocabulary | N
             MpesaCodeRecognizer(),
             MpesaTillRecognizer(),
             PemBlockRecognizer(),
+            PostalAddressRecognizer(),
             QuotedTextRecognizer(),
             RouteIdRecognizer(),
             SecretKeyValueRecognizer(),

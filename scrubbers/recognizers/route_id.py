@@ -7,8 +7,10 @@ word for people or accounts (users, customers, members, profiles, employees,
 accounts, patients, clients, ``u``, ``@``) is an identifier whatever it looks
 like (inside a URL, after an HTTP method or under ``/api``; file paths, ``file://`` URLs included, are
 the user-path rule's), unless it is a template (``{id}``, ``:id``), names the caller
-(``me``, ``self``, ``current``) or an action (``register``, ``login``, ``confirm-email``). Numbers and UUIDs elsewhere in a path are the
-other rules' (bare long numbers are ids anyway). Score 0.6.
+(``me``, ``self``, ``current``) or an action (``register``, ``login``, ``confirm-email``). A segment that
+reads as a random key (``/data/7aQ2wMbv/``: both cases, digits in two places, changing class five times or more) is
+an identifier wherever it stands. Numbers and UUIDs elsewhere in a path are the other rules' (bare long
+numbers are ids anyway). Score 0.6.
 """
 
 import regex
@@ -31,6 +33,18 @@ ROUTE_ID = (
 )
 
 
+# A segment that reads as a random key whatever comes before it ("PUT /data/7aQ2wMbv/x"): letters of both
+# cases and digits, changing class at least this often ("Int32Array" changes four times, "7aQ2wMbv" six).
+RANDOM_SEGMENT = r"(?<=/)(?P<value>[A-Za-z0-9]{8,40})(?=[/?#\s\"']|$)"
+_CLASS_CHANGES = 5
+_DIGIT_RUN = regex.compile(r"\d+")
+
+
+def _class_changes(token: str) -> int:
+    kinds = ["d" if c.isdigit() else "u" if c.isupper() else "l" for c in token]
+    return sum(a != b for a, b in zip(kinds, kinds[1:]))
+
+
 # A route, not a file path: inside a URL (a file:// URL is a file path), after an HTTP method, or under /api.
 _IN_ROUTE = regex.compile(r"(?:(?<!\w)(?![Ff][Ii][Ll][Ee]:)\w+://\S*|\b(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+\S*|(?<!\S)/api/\S*)$")
 
@@ -43,10 +57,15 @@ def in_http_route(text: str, start: int) -> bool:
 class RouteIdRecognizer(RegexRecognizer):
     def __init__(self):
         super().__init__("ID", [ROUTE_ID], score=0.6, precheck=r"/")
+        self._random_segment = regex.compile(RANDOM_SEGMENT)
 
     def spans(self, text: str) -> list[tuple[int, int]]:
-        return [
-            (start, end)
-            for start, end in super().spans(text)
-            if in_http_route(text, start)
-        ]
+        found = [(start, end) for start, end in super().spans(text) if in_http_route(text, start)]
+        for match in self._random_segment.finditer(text, timeout=self.budget.remaining()):
+            token = match.group("value")
+            # Both cases (hex and numbers are the other rules'), and digits in two places or more
+            # (a CamelCase name changes case as often: "getCinemaInfoByID").
+            mixed = not token.islower() and not token.isupper() and len(_DIGIT_RUN.findall(token)) >= 2
+            if mixed and _class_changes(token) >= _CLASS_CHANGES and in_http_route(text, match.start()):
+                found.append(match.span("value"))
+        return found
