@@ -36,7 +36,7 @@ from scrubbers.normalize import Normalised, normalise
 from scrubbers.policy import TenantPolicy
 from scrubbers.recognizers import TimeBudget, all_recognizers, person_recognizers
 from scrubbers.recognizers._regex import RegexRecognizer
-from scrubbers.recognizers.person_filters import in_stack_frame_name, looks_like_code
+from scrubbers.recognizers.person_filters import TYPE_NAMES, in_stack_frame_name, looks_like_code
 from scrubbers.recognizers.person_gazetteer import trim_ner_name
 from scrubbers.recognizers.person_role import lower_case_name_candidates
 from scrubbers.vocabulary import Vocabulary
@@ -437,7 +437,7 @@ class TextScrubber:
                 if ent.label_ == "PERSON" and not _inside_identifier(mask, ent.start_char, ent.end_char)
                 and not in_stack_frame_name(mask, ent.start_char, ent.end_char)
                 for span in [trim_ner_name(mask, ent.start_char, ent.end_char, self._ner_too_common)]
-                if span is not None and not looks_like_code(mask[span[0] : span[1]])
+                if span is not None and not looks_like_code(mask[span[0] : span[1]]) and mask[span[0] : span[1]] not in TYPE_NAMES
             ]
             self._ner_cache[mask] = tuple(_NerSpan("PERSON", s, e) for s, e in sorted(set(ner_spans + rule_spans)))
         while len(self._ner_cache) > self._ner_cache_size:

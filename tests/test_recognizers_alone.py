@@ -258,6 +258,8 @@ CASES = {
         # A list's last item, a possessive "its", a setting or host after "account", a chat opener are nobody.
         ("Missing fields:\n- Email\n- Password", []),
         ("one of its dependencies; user app.config; account sales.omnix.co.ke; agent: Hi, how can I help?", []),
+        # Capitals without a vowel are an acronym, unless initials before a surname.
+        ("supervisor notified by SMS; message blocked by DLP; signed by RZ Otieno", ["RZ"]),
         ("cashier closed the drawer", []),
         ("customer ID 1234 not found; user postgres denied; set by default", []),
         ("Today's report", []),

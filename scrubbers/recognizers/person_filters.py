@@ -21,6 +21,12 @@ NOT_NAMES = frozenset(
     # An error's class under "name" ({"name":"Error"}, bunyan and JS error objects): never a person.
     "error exception".split()
 )
+# The type names of the languages these apps are written in, which a small NER model takes for a person
+# when one stands alone ("expected String, found Array"): code, never a name.
+TYPE_NAMES = frozenset(
+    "String Array Object Number Boolean Bool Int Integer Long Short Double Float Decimal Char Byte Date DateTime "
+    "Map Set List Dictionary Optional Tuple Promise Symbol Buffer Void Any Unit Nothing Guid Uuid Task Stream".split()
+)
 # How a line of chat opens, and a name never does ("agent: Hi, how can I help?", "customer: ok thanks").
 OPENERS = frozenset("hi hello hey hiya ok okay yes yeah no nope please thanks thank sorry dear good the i we".split())
 # A handle made of name words: "grace_wambui", "mary.atieno", "njeri-kamau".

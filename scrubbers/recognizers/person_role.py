@@ -108,6 +108,8 @@ _TRANSFERRED = regex.compile(
     r"\b(?:transferred|reassigned|handed[ ]over|escalated|forwarded)[ ]from[ ](?P<value>" + NAME_WORD
     + r"(?:[ ]" + NAME_WORD + r")?)[ ]to[ ](?P<other>" + NAME_WORD + r"(?:[ ]" + NAME_WORD + r")?)(?![\p{L}\d_.(])"
 )
+_VOWEL = regex.compile(r"[AEIOUY]")
+_SURNAME_AFTER = regex.compile(r"[ ]\p{Lu}(?:\p{Ll}|[ ]\p{Lu}\p{Ll})")  # "CJ Otieno", "CJ Ó Kamau"
 # Context words make a name of any word but the commonest; these few follow them in code and docs too.
 CONTEXT_DEPTH = 2_000
 # Function words and the like: a lower-case name never starts with one of these.
@@ -186,6 +188,11 @@ class PersonRoleRecognizer(RegexRecognizer):
                     found.append(match.span("value"))
         return found
 
+    @staticmethod
+    def _acronym(text: str, start: int, word: str) -> bool:
+        """"notified by SMS", "blocked by DLP": capitals without a vowel, unless initials before a surname."""
+        return len(word) <= 4 and not _VOWEL.search(word) and not _SURNAME_AFTER.match(text, start + len(word))
+
     def _too_common(self, word: str) -> bool:
         return self._vocabulary.is_very_common(word, CONTEXT_DEPTH) or word.casefold() in _NOT_NAMES_AFTER_CONTEXT
 
@@ -210,7 +217,7 @@ class PersonRoleRecognizer(RegexRecognizer):
                 break
             if kept and (value.isupper(), value.islower()) != (kept[0].group().isupper(), kept[0].group().islower()):
                 break
-            if value.isupper() and self._too_common(value):
+            if value.isupper() and (self._too_common(value) or self._acronym(text, start + word.start(), value)):
                 break
             kept.append(word)
         if kept and not kept[0].group().isupper():
