@@ -109,7 +109,7 @@ _TRANSFERRED = regex.compile(
     + r"(?:[ ]" + NAME_WORD + r")?)[ ]to[ ](?P<other>" + NAME_WORD + r"(?:[ ]" + NAME_WORD + r")?)(?![\p{L}\d_.(])"
 )
 _VOWEL = regex.compile(r"[AEIOUY]")
-_SURNAME_AFTER = regex.compile(r"[ ]\p{Lu}(?:\p{Ll}|[ ]\p{Lu}\p{Ll})")  # "CJ Otieno", "CJ Ó Kamau"
+_SURNAME_AFTER = regex.compile(r"[ ]\p{Lu}(?:\p{Ll}|[ ]\p{Lu}\p{Ll})")  # "WK Otieno", or a particle first
 # Context words make a name of any word but the commonest; these few follow them in code and docs too.
 CONTEXT_DEPTH = 2_000
 # Function words and the like: a lower-case name never starts with one of these.
