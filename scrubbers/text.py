@@ -453,7 +453,7 @@ class TextScrubber:
         for mask in masks:
             try:
                 self._budget.start()
-                found = lower_case_name_candidates(mask, self._vocabulary)
+                found = lower_case_name_candidates(mask, self._vocabulary, self._budget.remaining())
             except Exception:  # noqa: BLE001 - includes TimeoutError from the budget; the text is dropped
                 candidates[mask] = None
                 continue

@@ -359,3 +359,24 @@ def test_a_repeated_text_is_scrubbed_by_each_tenants_own_policy(text_scrubber):
     assert strict == again == "Refund for customer <PERSON> at till <MPESA_TILL> failed"
     # The till rule switched off, its number is still a bare long number: an id, never stored as sent.
     assert lenient == "Refund for customer Otieno Odhiambo at till <ID> failed"
+
+
+def test_a_failed_title_case_ner_pass_drops_the_text_and_a_repeat_never_reruns_it():
+    scrubber = TextScrubber()
+    real_pipe = scrubber._nlp.pipe
+
+    def pipe(texts, **kwargs):
+        # A fault we cannot cause otherwise: NER raising, only on the second pass (the word in Title case).
+        texts = list(texts)
+        if any("Patience" in text for text in texts):
+            raise RuntimeError("NER failed")
+        return real_pipe(texts, **kwargs)
+
+    scrubber._nlp.pipe = pipe
+    result = scrubber.scrub("sale voided by patience at till 4", POLICY)
+    assert result.text is None and result.removed == {"DROPPED": 1}
+    scrubber._nlp.pipe = real_pipe
+    assert scrubber.scrub("sale voided by felix at till 4", POLICY).text == "sale voided by <PERSON> at till 4"
+    before = scrubber.ner_texts_run
+    assert scrubber.scrub("sale voided by felix at till 7", POLICY).text == "sale voided by <PERSON> at till 7"
+    assert scrubber.ner_texts_run == before

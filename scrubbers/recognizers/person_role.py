@@ -135,7 +135,7 @@ _LOWER_AFTER_CONTEXT = regex.compile(
 )
 
 
-def lower_case_name_candidates(text: str, vocabulary: Vocabulary) -> list[tuple[int, int]]:
+def lower_case_name_candidates(text: str, vocabulary: Vocabulary, timeout: float | None = None) -> list[tuple[int, int]]:
     """Lower-case words after a context word that may be a name: none of the 2,000 commonest, none code.
 
     A small NER model tags names by their capitals, so the scrubber runs NER on these words in Title
@@ -143,7 +143,7 @@ def lower_case_name_candidates(text: str, vocabulary: Vocabulary) -> list[tuple[
     """
     return [
         match.span("value")
-        for match in _LOWER_AFTER_CONTEXT.finditer(text, overlapped=True)
+        for match in _LOWER_AFTER_CONTEXT.finditer(text, overlapped=True, timeout=timeout)
         if not vocabulary.is_very_common(match.group("value"), CONTEXT_DEPTH)
         and match.group("value") not in _NOT_NAMES_AFTER_CONTEXT
         and len(match.group("value").title()) == len(match.group("value"))
