@@ -35,7 +35,7 @@ STREET_LINE = r"(?<![\w.-])\d{1,5}[A-Za-z]?,?[ ](?:[A-Z][a-z'’-]+[ ]){1,3}" + 
 
 # One scan for what every match holds (an inward code, the word postcode or box, a state and ZIP, a street
 # type) spares the five patterns on the many texts with none.
-_PRECHECK = r"\d[ABD-HJLNP-UW-Z]{2}(?![A-Za-z])|(?i:post[ ]?code|box)|[A-Z]{2},?[ ]\d{5}|[a-z][ ]" + _STREET_TYPE + r"\b"
+_PRECHECK = r"\d[ABD-HJLNP-UW-Z]{2}(?![A-Za-z])|(?i:post[ ]?code|p\.?[ ]?o\.?[ ]?box)|[A-Z]{2},?[ ]\d{5}|[a-z][ ]" + _STREET_TYPE + r"\b"
 
 
 class PostalAddressRecognizer(RegexRecognizer):

@@ -38,6 +38,8 @@ ROUTE_ID = (
 RANDOM_SEGMENT = r"(?<=/)(?P<value>[A-Za-z0-9]{8,40})(?=[/?#\s\"']|$)"
 _CLASS_CHANGES = 5
 _DIGIT_RUN = regex.compile(r"\d+")
+# What in_http_route looks for, found once per text rather than once per segment.
+_ROUTE_MARKER = regex.compile(r"://|\b(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s|/api/")
 
 
 def _class_changes(token: str) -> int:
@@ -61,6 +63,8 @@ class RouteIdRecognizer(RegexRecognizer):
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         found = [(start, end) for start, end in super().spans(text) if in_http_route(text, start)]
+        if not _ROUTE_MARKER.search(text):
+            return found  # no URL, request line or /api path: no route to hold a random key
         for match in self._random_segment.finditer(text, timeout=self.budget.remaining()):
             token = match.group("value")
             # Both cases (hex and numbers are the other rules'), and digits in two places or more

@@ -54,10 +54,10 @@ _SENTENCE_START = regex.compile(r"(?:^|[.!?:;>\]\)]\s+|\n\s*|^\W{1,3})$")
 _MAX_ACRONYM = 4
 # An XML or HTML element's name: right after "<" or "</" (or a namespace prefix), up to ">", "/>" or its
 # attributes, and an element only if its other tag is there too ("<Wambui>" alone is a name in brackets).
-_MARKUP_TAG_OPEN = regex.compile(r"(?:<|</|</?[\w.-]{1,40}:)$")
+_MARKUP_TAG_OPEN = regex.compile(r"</?(?:[\w.-]{1,40}:)?")
 _MARKUP_TAG_REST = regex.compile(r"[\w.:-]*(?P<end>/>|>|\s+[\w.:-]+=)")
 # ... and its attributes' names: <soap:Envelope xmlns:soap="..." encoding="utf-8">.
-_IN_MARKUP_TAG = regex.compile(r"<[\w.:-]+(?:\s+[\w.:-]+=(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s<>]+))*\s+$")
+_IN_MARKUP_TAG = regex.compile(r"<[\w.:-]+(?:\s+[\w.:-]+=(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s<>]+))*\s+")
 _ATTRIBUTE_REST = regex.compile(r"[\w.:-]*=")
 
 # Not glued to a word ("v1.123456", "build-123456"); after a colon it is bare ("qq:821082566", "id: 600638",
@@ -399,17 +399,23 @@ _ALONE_AFTER = frozenset(" \t\n\r,;\"')]}!?")
 
 
 def _markup_element_name(text: str, start: int, end: int) -> bool:
-    if _ATTRIBUTE_REST.match(text, end) and _IN_MARKUP_TAG.search(text, max(0, start - 300), start):
+    # The nearest "<" before the word, found by rfind: most words have none close by, and a search with
+    # the patterns below would try every position before each word.
+    opening = text.rfind("<", max(0, start - 300), start)
+    if opening == -1 or text.find(">", opening, start) != -1:
+        return False
+    if _ATTRIBUTE_REST.match(text, end) and _IN_MARKUP_TAG.fullmatch(text, opening, start):
         return True
-    opened = _MARKUP_TAG_OPEN.search(text, max(0, start - 42), start)
-    rest = _MARKUP_TAG_REST.match(text, end) if opened else None
+    if start - opening > 42 or not _MARKUP_TAG_OPEN.fullmatch(text, opening, start):
+        return False
+    rest = _MARKUP_TAG_REST.match(text, end)
     if rest is None:
         return False
     if rest.group("end") != ">":
         return True  # attributes or a self-closing tag: markup whatever else the text holds
-    tag = text[opened.start() : rest.start("end")].lstrip("</")
-    if opened.group().startswith("</"):
-        return ("<" + tag) in text[: opened.start()]
+    tag = text[opening : rest.start("end")].lstrip("</")
+    if text[opening + 1 : opening + 2] == "/":
+        return ("<" + tag) in text[:opening]
     return ("</" + tag + ">") in text[rest.end() :]
 
 

@@ -105,8 +105,13 @@ class UserValueKeyRecognizer(RegexRecognizer):
 
     def entity_spans(self, text: str) -> list[tuple[int, int, str]]:
         found = self._xml_names(text) if "</" in text else []
-        for pattern in (_JSON_NAME_PART, _QUOTED_AFTER_NAME_WORD):
-            found.extend((*match.span("value"), "PERSON") for match in pattern.finditer(text, timeout=self.budget.remaining()))
+        # Each pattern needs its own sign: a JSON key's '":', or a name word's "name '" / "names '".
+        folded = text.casefold()
+        for pattern, sign in ((_JSON_NAME_PART, '":' in text or '" :' in text), (_QUOTED_AFTER_NAME_WORD, "name '" in folded or "names '" in folded)):
+            if sign:
+                found.extend(
+                    (*match.span("value"), "PERSON") for match in pattern.finditer(text, timeout=self.budget.remaining())
+                )
         if not self._gate.search(text, timeout=self.budget.remaining()):
             return found
         for entity, pattern in self._by_entity:
