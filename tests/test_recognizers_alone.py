@@ -288,6 +288,7 @@ CASES = {
         ('found {"first":"Grace","last":"Ó Wambui","preferred":"Shiru"} and {"first": 1, "last": "2024-01-01"}', ["Grace", "Ó Wambui", "Shiru"]),
         ("file rejected: SURNAME 'WAMBUI' and FORENAME 'GRACE' are swapped", ["WAMBUI", "GRACE"]),
         ('{"prepared_by":"Grace Wambui","checkedBy":"Kamau, Njeri","standby":"yes"}', ["Grace Wambui", "Kamau, Njeri"]),
+        ("GET /api/orders?sort_by=date&order_by=desc&group_by=region", []),
         ('ORDHDR: CUSTNAME=GRACE WAMBUI STATUS=RFND and tt-sync emp="Kamau, Njeri" punches=4', ["GRACE WAMBUI", "Kamau, Njeri"]),
         # Capitals under a generic key are code; a font's family is a font; a chat speaker's line is prose.
         ('{"name":"HTTP","user":"SYSTEM"} body { font-family: Arial; } <Name>ERROR</Name>', []),

@@ -38,8 +38,10 @@ _PERSON_KEYS = (
     r"(?:customer|client|patient|employee|user|contact|holder|payer|payee|member|staff|agent)[_-]?"
     r"(?:first|last|middle|given|family|sur)(?:[_-]?names?)?|given|given_?names|(?<!font-)family|"
     r"party|party_?name|ledger_?name|cust_?name|emp|emp_?name|forenames?|preferred_?name|"
-    # Who did something, as audit fields name it: checked_by, prepared_by, verifiedBy.
-    r"[A-Za-z]{3,15}(?:[_-]by|(?-i:By))"
+    # Who did something, as audit fields name it: checked_by, prepared_by, verifiedBy (not sort_by, group_by).
+    r"(?:checked|prepared|verified|reviewed|signed|issued|received|rejected|cancelled|voided|entered|captured|"
+    r"authorised|authorized|assigned|owned|closed|opened|modified|edited|collected|delivered|packed|picked)"
+    r"(?:[_-]by|(?-i:By))"
 )
 # "approvers=[Wanjiru Kamau, Grace Otieno]": a list of names under a person key.
 _PERSON_LIST = r"\[[^\W\d_][\w'’ .-]{0,40}(?:,[ ]?[^\W\d_][\w'’ .-]{0,40}){0,9}\]"
