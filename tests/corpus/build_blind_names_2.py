@@ -834,19 +834,54 @@ def build(templates: list[tuple[str, str, str, str]] = T, seed: int = SEED, tota
     return records, form_counts
 
 
-def write_md(records: list[dict], form_counts: Counter, size: int) -> str:
-    by_region = Counter(r["region"] for r in records)
-    by_source = Counter(r["source"] for r in records)
-    by_app = Counter(r["app"] for r in records)
-    by_field = Counter(r["field"] for r in records)
+def tally_sections(records: list[dict], templates: list, form_counts: Counter, form_case: dict[str, str]) -> list[str]:
+    """The summary's counts, shared by every blind set's .md: templates and records per category, then
+    PERSON occurrences per rendering case and rendering, and records per region, source, app and field."""
+    n = len(records)
     by_cat = Counter(r["_category"] for r in records)
-    tmpl_by_app = Counter(app for app, _, _, _ in T)
-    tmpl_by_cat = Counter(cat for _, _, cat, _ in T)
+    tmpl_by_cat = Counter(cat for _, _, cat, _ in templates)
+    tmpl_by_app = Counter(app for app, _, _, _ in templates)
+    case: Counter = Counter()
+    for form, count in form_counts.items():
+        case[form_case[form]] += count
+
+    def counted(key: str) -> list[str]:
+        return [f"- {k}: {v}" for k, v in sorted(Counter(r[key] for r in records).items())]
+
+    by_app = Counter(r["app"] for r in records)
+    return [
+        *[f"- {c}: {tmpl_by_cat[c]} templates, {by_cat[c]} records ({100 * by_cat[c] / n:.0f}%)" for c in CATEGORIES],
+        "",
+        "## PERSON occurrences per rendering case",
+        "",
+        *[f"- {k}: {v}" for k, v in sorted(case.items())],
+        "",
+        "## PERSON occurrences per rendering",
+        "",
+        *[f"- {k}: {v}" for k, v in sorted(form_counts.items())],
+        "",
+        "## Records per region",
+        "",
+        *counted("region"),
+        "",
+        "## Records per source",
+        "",
+        *counted("source"),
+        "",
+        "## Records (templates) per app",
+        "",
+        *[f"- {k}: {v} ({tmpl_by_app[k]})" for k, v in sorted(by_app.items())],
+        "",
+        "## Records per field",
+        "",
+        *counted("field"),
+        "",
+    ]
+
+
+def write_md(records: list[dict], form_counts: Counter, size: int) -> str:
     spans = sum(len(r["pii"]) for r in records)
     common = sum(r["common_word"] for r in records)
-    case = Counter()
-    for form, n in form_counts.items():
-        case[FORM_CASE[form]] += n
     n = len(records)
     lines = [
         "# Blind PERSON evaluation set 2",
@@ -876,32 +911,7 @@ def write_md(records: list[dict], form_counts: Counter, size: int) -> str:
         "field, lists, exception message); caps; lower; struct: JSON, SQL, CSV, query strings, URL paths, handles,",
         "file and share paths, machine names.",
         "",
-        *[f"- {c}: {tmpl_by_cat[c]} templates, {by_cat[c]} records ({100 * by_cat[c] / n:.0f}%)" for c in CATEGORIES],
-        "",
-        "## PERSON occurrences per rendering case",
-        "",
-        *[f"- {k}: {v}" for k, v in sorted(case.items())],
-        "",
-        "## PERSON occurrences per rendering",
-        "",
-        *[f"- {k}: {v}" for k, v in sorted(form_counts.items())],
-        "",
-        "## Records per region",
-        "",
-        *[f"- {k}: {v}" for k, v in sorted(by_region.items())],
-        "",
-        "## Records per source",
-        "",
-        *[f"- {k}: {v}" for k, v in sorted(by_source.items())],
-        "",
-        "## Records (templates) per app",
-        "",
-        *[f"- {k}: {v} ({tmpl_by_app[k]})" for k, v in sorted(by_app.items())],
-        "",
-        "## Records per field",
-        "",
-        *[f"- {k}: {v}" for k, v in sorted(by_field.items())],
-        "",
+        *tally_sections(records, T, form_counts, FORM_CASE),
     ]
     return "\n".join(lines)
 

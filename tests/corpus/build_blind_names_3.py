@@ -42,7 +42,6 @@ if str(ROOT) not in sys.path:
 from tests.corpus.build_blind_names import letter_runs, scrubber_words, token_eligible
 from tests.corpus.build_blind_names_2 import (
     BRANCHES,
-    CATEGORIES,
     FORM_CASE,
     FR_SOURCE,
     WAREHOUSES,
@@ -52,6 +51,7 @@ from tests.corpus.build_blind_names_2 import (
     filler,
     fold,
     is_latin,
+    tally_sections,
 )
 
 OUT_JSONL = HERE / "blind_names_3.jsonl"
@@ -411,18 +411,8 @@ def word_set_fingerprint(excluded: frozenset[str]) -> str:
 
 
 def write_md(records: list[dict], form_counts: Counter, size: int) -> str:
-    by_region = Counter(r["region"] for r in records)
-    by_source = Counter(r["source"] for r in records)
-    by_app = Counter(r["app"] for r in records)
-    by_field = Counter(r["field"] for r in records)
-    by_cat = Counter(r["_category"] for r in records)
-    tmpl_by_app = Counter(app for app, _, _, _ in T)
-    tmpl_by_cat = Counter(cat for _, _, cat, _ in T)
     spans = sum(len(r["pii"]) for r in records)
     common = sum(r["common_word"] for r in records)
-    case = Counter()
-    for form, n in form_counts.items():
-        case[FORM_CASE3[form]] += n
     n = len(records)
     lines = [
         "# Blind PERSON evaluation set 3",
@@ -457,35 +447,7 @@ def write_md(records: list[dict], form_counts: Counter, size: int) -> str:
         "field, lists, exception message); caps; lower; struct: JSON, SQL, CSV, query strings, URL paths, handles,",
         "file and share paths, machine names, log key=value.",
         "",
-        *[
-            f"- {c}: {tmpl_by_cat[c]} templates, {by_cat[c]} records ({100 * by_cat[c] / n:.0f}%)"
-            for c in CATEGORIES
-        ],
-        "",
-        "## PERSON occurrences per rendering case",
-        "",
-        *[f"- {k}: {v}" for k, v in sorted(case.items())],
-        "",
-        "## PERSON occurrences per rendering",
-        "",
-        *[f"- {k}: {v}" for k, v in sorted(form_counts.items())],
-        "",
-        "## Records per region",
-        "",
-        *[f"- {k}: {v}" for k, v in sorted(by_region.items())],
-        "",
-        "## Records per source",
-        "",
-        *[f"- {k}: {v}" for k, v in sorted(by_source.items())],
-        "",
-        "## Records (templates) per app",
-        "",
-        *[f"- {k}: {v} ({tmpl_by_app[k]})" for k, v in sorted(by_app.items())],
-        "",
-        "## Records per field",
-        "",
-        *[f"- {k}: {v}" for k, v in sorted(by_field.items())],
-        "",
+        *tally_sections(records, T, form_counts, FORM_CASE3),
     ]
     return "\n".join(lines)
 

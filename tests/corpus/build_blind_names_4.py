@@ -22,7 +22,6 @@ Deterministic for a given content of ``scrubbers/`` (the split rule reads it):
 
 from __future__ import annotations
 
-import hashlib
 import json
 import random
 import sys
@@ -34,9 +33,15 @@ ROOT = HERE.parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.corpus.build_blind_names import letter_runs, scrubber_words, token_eligible  # noqa: E402
-from tests.corpus.build_blind_names_2 import CATEGORIES, FR_SOURCE, build  # noqa: E402
-from tests.corpus.build_blind_names_3 import FORM_CASE3, Person3, filler3  # noqa: E402
+from tests.corpus.build_blind_names import scrubber_words  # noqa: E402
+from tests.corpus.build_blind_names_2 import FR_SOURCE, build, tally_sections  # noqa: E402
+from tests.corpus.build_blind_names_3 import (  # noqa: E402
+    FORM_CASE3,
+    Person3,
+    check_split,
+    filler3,
+    word_set_fingerprint,
+)
 
 OUT_JSONL = HERE / "blind_names_4.jsonl"
 OUT_MD = HERE / "blind_names_4.md"
@@ -332,23 +337,9 @@ def filler4(kind: str, rng: random.Random) -> str:
 # --------------------------------------------------------------------------- summary
 
 
-def word_set_fingerprint(excluded: frozenset[str]) -> str:
-    return hashlib.sha256("\n".join(sorted(excluded)).encode()).hexdigest()[:16]
-
-
 def write_md(records: list[dict], form_counts: Counter, size: int) -> str:
-    by_region = Counter(r["region"] for r in records)
-    by_source = Counter(r["source"] for r in records)
-    by_app = Counter(r["app"] for r in records)
-    by_field = Counter(r["field"] for r in records)
-    by_cat = Counter(r["_category"] for r in records)
-    tmpl_by_app = Counter(app for app, _, _, _ in T)
-    tmpl_by_cat = Counter(cat for _, _, cat, _ in T)
     spans = sum(len(r["pii"]) for r in records)
     common = sum(r["common_word"] for r in records)
-    case = Counter()
-    for form, n in form_counts.items():
-        case[FORM_CASE3[form]] += n
     n = len(records)
     lines = [
         "# Blind PERSON evaluation set 4",
@@ -384,47 +375,9 @@ def write_md(records: list[dict], form_counts: Counter, size: int) -> str:
         "field, lists, exception message); caps; lower; struct: JSON, XML, YAML, SQL, CSV/TSV, query strings, URL",
         "paths, handles, file paths, log key=value, vCard/iCal, mail headers, event logs.",
         "",
-        *[
-            f"- {c}: {tmpl_by_cat[c]} templates, {by_cat[c]} records ({100 * by_cat[c] / n:.0f}%)"
-            for c in CATEGORIES
-        ],
-        "",
-        "## PERSON occurrences per rendering case",
-        "",
-        *[f"- {k}: {v}" for k, v in sorted(case.items())],
-        "",
-        "## PERSON occurrences per rendering",
-        "",
-        *[f"- {k}: {v}" for k, v in sorted(form_counts.items())],
-        "",
-        "## Records per region",
-        "",
-        *[f"- {k}: {v}" for k, v in sorted(by_region.items())],
-        "",
-        "## Records per source",
-        "",
-        *[f"- {k}: {v}" for k, v in sorted(by_source.items())],
-        "",
-        "## Records (templates) per app",
-        "",
-        *[f"- {k}: {v} ({tmpl_by_app[k]})" for k, v in sorted(by_app.items())],
-        "",
-        "## Records per field",
-        "",
-        *[f"- {k}: {v}" for k, v in sorted(by_field.items())],
-        "",
+        *tally_sections(records, T, form_counts, FORM_CASE3),
     ]
     return "\n".join(lines)
-
-
-def check_split(records: list[dict], excluded: frozenset[str]) -> int:
-    """Letter runs of PERSON spans that break the split rule (must be 0)."""
-    return sum(
-        not token_eligible(run, excluded)
-        for r in records
-        for span in r["pii"]
-        for run in letter_runs(r["text"][span["start"] : span["end"]])
-    )
 
 
 def main() -> None:
