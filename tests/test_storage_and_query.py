@@ -132,3 +132,24 @@ async def test_a_tenant_confined_query_is_refused_on_the_embedded_engine_and_say
     assert "cannot confine" in (await response.json())["error"]
     rows = await collector.rows(f"SELECT outcome FROM telemetry.audit WHERE reason = '{ticket}'")
     assert rows == [("refused",)]
+
+
+async def test_parts_past_clickhouses_10_mib_stay_compact_so_merges_write_one_file_not_one_per_column(collector):
+    """A structured burst's first merges passed 10 MiB; as wide parts each wrote and fsynced ~35 files."""
+    from sink.ddl import SINGLE_NODE_PART_FORMAT
+
+    ddl = await collector.sink.command("SHOW CREATE TABLE telemetry.events")
+    assert SINGLE_NODE_PART_FORMAT in (ddl if isinstance(ddl, str) else "".join(ddl))
+    # About 30 MiB uncompressed in one insert: ClickHouse's default would write it wide.
+    await collector.sink.command(
+        "INSERT INTO telemetry.events (tenant, event_id, received_at, ts, type, error_message) "
+        "SELECT 'parts-test', generateUUIDv4(), now64(3), now64(3), 'error', repeat(toString(number), 30) "
+        "FROM numbers(150000)"
+    )
+    kinds = await collector.rows(
+        "SELECT part_type, sum(data_uncompressed_bytes) FROM system.parts "
+        "WHERE database = 'telemetry' AND table = 'events' AND active GROUP BY part_type"
+    )
+    by_kind = dict(kinds)
+    assert sum(by_kind.values()) > 10 * 1024**2, "the insert must pass the 10 MiB default for this check to mean anything"
+    assert set(by_kind) == {"Compact"}

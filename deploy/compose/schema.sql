@@ -43,7 +43,7 @@ ORDER BY (tenant, type, app_name, ts)
 TTL toDate(received_at) + toIntervalDay(retention_days)
 SETTINGS ttl_only_drop_parts = 1, non_replicated_deduplication_window = 100000;
 
-ALTER TABLE telemetry.events MODIFY SETTING fsync_after_insert = 1, fsync_part_directory = 1, min_compressed_bytes_to_fsync_after_merge = 1;
+ALTER TABLE telemetry.events MODIFY SETTING fsync_after_insert = 1, fsync_part_directory = 1, min_compressed_bytes_to_fsync_after_merge = 1, min_bytes_for_wide_part = 134217728;
 
 ALTER TABLE telemetry.events
     ADD COLUMN IF NOT EXISTS `tenant` LowCardinality(String),
@@ -96,7 +96,7 @@ ORDER BY (tenant, day, field, entity)
 TTL day + toIntervalDay(retention_days)
 SETTINGS ttl_only_drop_parts = 1, non_replicated_deduplication_window = 100000;
 
-ALTER TABLE telemetry.scrub_report MODIFY SETTING fsync_after_insert = 1, fsync_part_directory = 1, min_compressed_bytes_to_fsync_after_merge = 1;
+ALTER TABLE telemetry.scrub_report MODIFY SETTING fsync_after_insert = 1, fsync_part_directory = 1, min_compressed_bytes_to_fsync_after_merge = 1, min_bytes_for_wide_part = 134217728;
 
 ALTER TABLE telemetry.scrub_report
     ADD COLUMN IF NOT EXISTS `tenant` LowCardinality(String),
@@ -123,7 +123,7 @@ ORDER BY (tenant, app_name, day, release, environment, status)
 TTL day + toIntervalDay(retention_days)
 SETTINGS ttl_only_drop_parts = 1, non_replicated_deduplication_window = 100000;
 
-ALTER TABLE telemetry.release_health MODIFY SETTING fsync_after_insert = 1, fsync_part_directory = 1, min_compressed_bytes_to_fsync_after_merge = 1;
+ALTER TABLE telemetry.release_health MODIFY SETTING fsync_after_insert = 1, fsync_part_directory = 1, min_compressed_bytes_to_fsync_after_merge = 1, min_bytes_for_wide_part = 134217728;
 
 ALTER TABLE telemetry.release_health
     ADD COLUMN IF NOT EXISTS `tenant` LowCardinality(String),
@@ -153,7 +153,7 @@ ORDER BY (tenant, at)
 TTL toDate(at) + INTERVAL 730 DAY
 SETTINGS ttl_only_drop_parts = 1, non_replicated_deduplication_window = 100000;
 
-ALTER TABLE telemetry.audit MODIFY SETTING fsync_after_insert = 1, fsync_part_directory = 1, min_compressed_bytes_to_fsync_after_merge = 1;
+ALTER TABLE telemetry.audit MODIFY SETTING fsync_after_insert = 1, fsync_part_directory = 1, min_compressed_bytes_to_fsync_after_merge = 1, min_bytes_for_wide_part = 134217728;
 
 ALTER TABLE telemetry.audit
     ADD COLUMN IF NOT EXISTS `tenant` LowCardinality(String),
@@ -183,7 +183,7 @@ ORDER BY (tenant, purge_id)
 TTL toDate(requested_at) + INTERVAL 730 DAY
 SETTINGS ttl_only_drop_parts = 1, non_replicated_deduplication_window = 100000;
 
-ALTER TABLE telemetry.purges MODIFY SETTING fsync_after_insert = 1, fsync_part_directory = 1, min_compressed_bytes_to_fsync_after_merge = 1;
+ALTER TABLE telemetry.purges MODIFY SETTING fsync_after_insert = 1, fsync_part_directory = 1, min_compressed_bytes_to_fsync_after_merge = 1, min_bytes_for_wide_part = 134217728;
 
 ALTER TABLE telemetry.purges
     ADD COLUMN IF NOT EXISTS `purge_id` UUID,
@@ -211,7 +211,7 @@ ORDER BY (tenant, offboarding_id)
 TTL toDate(requested_at) + INTERVAL 730 DAY
 SETTINGS ttl_only_drop_parts = 1, non_replicated_deduplication_window = 100000;
 
-ALTER TABLE telemetry.offboardings MODIFY SETTING fsync_after_insert = 1, fsync_part_directory = 1, min_compressed_bytes_to_fsync_after_merge = 1;
+ALTER TABLE telemetry.offboardings MODIFY SETTING fsync_after_insert = 1, fsync_part_directory = 1, min_compressed_bytes_to_fsync_after_merge = 1, min_bytes_for_wide_part = 134217728;
 
 ALTER TABLE telemetry.offboardings
     ADD COLUMN IF NOT EXISTS `offboarding_id` UUID,
@@ -234,7 +234,7 @@ ORDER BY (tenant, install_hash)
 TTL toDate(at) + INTERVAL 400 DAY
 SETTINGS ttl_only_drop_parts = 1, non_replicated_deduplication_window = 100000;
 
-ALTER TABLE telemetry.tombstones MODIFY SETTING fsync_after_insert = 1, fsync_part_directory = 1, min_compressed_bytes_to_fsync_after_merge = 1;
+ALTER TABLE telemetry.tombstones MODIFY SETTING fsync_after_insert = 1, fsync_part_directory = 1, min_compressed_bytes_to_fsync_after_merge = 1, min_bytes_for_wide_part = 134217728;
 
 ALTER TABLE telemetry.tombstones
     ADD COLUMN IF NOT EXISTS `tenant` LowCardinality(String),
